@@ -1,0 +1,42 @@
+// The public surface of @vigil/asynq: named re-exports only. Nothing under internal/ is exported.
+export {
+  AsynqError,
+  isAsynqError,
+  type ErrorCode,
+  TaskIdConflictError,
+  isTaskIdConflictError,
+  DuplicateTaskError,
+  isDuplicateTaskError,
+  QueueNotFoundError,
+  isQueueNotFoundError,
+  TaskNotFoundError,
+  isTaskNotFoundError,
+  QueueNotEmptyError,
+  isQueueNotEmptyError,
+  FailedPreconditionError,
+  isFailedPreconditionError,
+  InvalidOptionError,
+  isInvalidOptionError,
+  CorruptRecordError,
+  isCorruptRecordError,
+} from "./errors.js";
+export {
+  type RedisConnectionOption,
+  type RedisNode,
+  type UrlConnection,
+  type SentinelConnection,
+  type ClusterConnection,
+  parseRedisUrl,
+} from "./redis-options.js";
+export {
+  Task,
+  TASK_STATES,
+  type TaskState,
+  isTaskState,
+  type TaskInfo,
+  type CorruptTaskInfo,
+  isCorruptTaskInfo,
+  type PayloadInput,
+} from "./task.js";
+export type { EnqueueOptions, Duration } from "./options.js";
+export { type Clock, systemClock, SimulatedClock } from "./internal/clock.js";

@@ -1,0 +1,131 @@
+// Every Redis key and channel Vigil touches, built in one place (spec §2, design §2).
+// Per-queue keys carry the `{queue}` hash tag so one queue lives in one Redis Cluster slot.
+import { createHash } from "node:crypto";
+
+/** Set of every known queue name (SET). */
+export const allQueues = "asynq:queues";
+/** Heartbeating servers: member = server info key, score = expiry unix s (ZSET). */
+export const allServers = "asynq:servers";
+/** Heartbeating servers' worker hashes: member = workers key, score = expiry unix s (ZSET). */
+export const allWorkers = "asynq:workers";
+/** Heartbeating schedulers: member = entries key, score = expiry unix s (ZSET). */
+export const allSchedulers = "asynq:schedulers";
+/** Pub/Sub channel whose messages are task ids to cancel. */
+export const cancelChannel = "asynq:cancel";
+
+/** Prefix shared by every key of queue `q`: `asynq:{q}:`. */
+export function queuePrefix(q: string): string {
+  return `asynq:{${q}}:`;
+}
+/** Prefix of task hashes of queue `q`: `asynq:{q}:t:`. */
+export function taskKeyPrefix(q: string): string {
+  return `${queuePrefix(q)}t:`;
+}
+/** Task hash (HASH: msg, state, pending_since, unique_key, group, result). */
+export function taskKey(q: string, id: string): string {
+  return `${taskKeyPrefix(q)}${id}`;
+}
+/** Pending task ids (LIST; LPUSH new, RPOPLPUSH to dequeue). */
+export function pendingKey(q: string): string {
+  return `${queuePrefix(q)}pending`;
+}
+/** Active task ids (LIST). */
+export function activeKey(q: string): string {
+  return `${queuePrefix(q)}active`;
+}
+/** Leases of active tasks: score = lease expiry unix s (ZSET). */
+export function leaseKey(q: string): string {
+  return `${queuePrefix(q)}lease`;
+}
+/** Scheduled tasks: score = process-at unix s (ZSET). */
+export function scheduledKey(q: string): string {
+  return `${queuePrefix(q)}scheduled`;
+}
+/** Retry tasks: score = retry-at unix s (ZSET). */
+export function retryKey(q: string): string {
+  return `${queuePrefix(q)}retry`;
+}
+/** Archived tasks: score = archive time unix s (ZSET). */
+export function archivedKey(q: string): string {
+  return `${queuePrefix(q)}archived`;
+}
+/** Completed tasks: score = expiry unix s (completed_at + retention) (ZSET). */
+export function completedKey(q: string): string {
+  return `${queuePrefix(q)}completed`;
+}
+/** Paused flag: value = unix s when paused (STRING). */
+export function pausedKey(q: string): string {
+  return `${queuePrefix(q)}paused`;
+}
+/** All-time processed counter (STRING integer). */
+export function processedTotalKey(q: string): string {
+  return `${queuePrefix(q)}processed`;
+}
+/** All-time failed counter (STRING integer). */
+export function failedTotalKey(q: string): string {
+  return `${queuePrefix(q)}failed`;
+}
+/** Daily processed counter for a UTC date `YYYY-MM-DD` (STRING integer, 90-day EXPIREAT). */
+export function processedKey(q: string, utcDate: string): string {
+  return `${queuePrefix(q)}processed:${utcDate}`;
+}
+/** Daily failed counter for a UTC date `YYYY-MM-DD` (STRING integer, 90-day EXPIREAT). */
+export function failedKey(q: string, utcDate: string): string {
+  return `${queuePrefix(q)}failed:${utcDate}`;
+}
+/** Names of groups with aggregating tasks (SET). */
+export function allGroups(q: string): string {
+  return `${queuePrefix(q)}groups`;
+}
+/** Prefix of group zsets: `asynq:{q}:g:`. */
+export function groupKeyPrefix(q: string): string {
+  return `${queuePrefix(q)}g:`;
+}
+/** Tasks waiting in group `g`: score = time added unix s (ZSET). */
+export function groupKey(q: string, g: string): string {
+  return `${groupKeyPrefix(q)}${g}`;
+}
+/** An aggregation set taken out of group `g` (ZSET). */
+export function aggregationSetKey(q: string, g: string, setId: string): string {
+  return `${groupKey(q, g)}:${setId}`;
+}
+/** Aggregation sets in flight: member = set key, score = deadline unix s (ZSET). */
+export function allAggregationSets(q: string): string {
+  return `${queuePrefix(q)}aggregation_sets`;
+}
+/**
+ * Uniqueness lock (STRING holding the owning task id, EX = unique TTL).
+ * `asynq:{q}:unique:<type>:<md5 hex of payload>`; a nil payload leaves the checksum empty.
+ */
+export function uniqueKey(q: string, type: string, payload: Uint8Array | null | undefined): string {
+  const sum = payload == null ? "" : createHash("md5").update(payload).digest("hex");
+  return `${queuePrefix(q)}unique:${type}:${sum}`;
+}
+/** Server heartbeat (STRING ServerInfo protobuf, TTL 10 s). */
+export function serverInfoKey(host: string, pid: number, serverId: string): string {
+  return `asynq:servers:{${host}:${pid}:${serverId}}`;
+}
+/** In-flight tasks of a server: field = task id, value = WorkerInfo protobuf (HASH, TTL 10 s). */
+export function workersKey(host: string, pid: number, serverId: string): string {
+  return `asynq:workers:{${host}:${pid}:${serverId}}`;
+}
+/** A scheduler's entries (LIST of SchedulerEntry protobuf). `schedulerId` = `host:pid:uuid`. */
+export function schedulerEntriesKey(schedulerId: string): string {
+  return `asynq:schedulers:{${schedulerId}}`;
+}
+/** Enqueue events of one cron entry: member = SchedulerEnqueueEvent protobuf, score = unix s (ZSET). */
+export function schedulerHistoryKey(entryId: string): string {
+  return `asynq:scheduler_history:${entryId}`;
+}
+
+/** The queue name inside a per-queue key, or undefined when the key is not a per-queue asynq key. */
+export function queueOfKey(key: string): string | undefined {
+  if (!key.startsWith("asynq:{")) return undefined;
+  const end = key.indexOf("}:", 7);
+  return end < 0 ? undefined : key.slice(7, end);
+}
+
+/** Prefix of Vigil's own per-queue data: `vigil:{q}:` (same hash tag as the queue's asynq keys). */
+export function vigilQueuePrefix(q: string): string {
+  return `vigil:{${q}}:`;
+}

@@ -1,0 +1,44 @@
+// Test projects: unit (no Redis, simulated clock) and integration (real redis-server started by the global setup).
+import { defineConfig } from "vitest/config";
+
+const resolve = { conditions: ["vigil-source"] };
+
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ["default"] : ["default"],
+    projects: [
+      {
+        resolve,
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.compat.test.ts", "**/*.cluster.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "integration",
+          include: [
+            "packages/*/src/**/*.int.test.ts",
+            "packages/*/test/**/*.int.test.ts",
+            "packages/*/test/**/*.compat.test.ts",
+          ],
+          globalSetup: ["packages/asynq/test/support/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "cluster",
+          include: ["packages/*/test/**/*.cluster.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
