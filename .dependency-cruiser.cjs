@@ -9,7 +9,7 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/asynq/src" },
       to: {
-        path: "node_modules/(hono|@hono|prom-client|react|react-dom|@tanstack|commander|yargs|ink|blessed|pino|playwright-core)/",
+        path: "node_modules/(hono|@hono|prom-client|react|react-dom|@tanstack|commander|yargs|ink|blessed|playwright-core)/",
       },
     },
     {
