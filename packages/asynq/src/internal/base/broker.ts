@@ -1,0 +1,99 @@
+// The Broker: everything the background services (processor, heartbeater, forwarder, recoverer, janitor,
+// aggregator, subscriber, scheduler) need from storage. Services see only this interface (design §1 rule 4),
+// so tests can wrap the real Redis broker to simulate outages.
+import type { TaskMessage } from "./message.js";
+import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord, ServerInfoRecord, WorkerInfoRecord } from "./info.js";
+
+/** A task taken from a queue by {@link Broker.dequeue}. */
+export interface DequeuedTask {
+  msg: TaskMessage;
+  /** The raw `msg` bytes as stored (kept to detect concurrent rewrites and for byte-exact logging). */
+  raw: Uint8Array;
+  /** Lease expiry, epoch ms (whole seconds, as stored in the lease zset). */
+  leaseExpiresAtMs: number;
+}
+
+/** A dequeued id whose task hash was missing or whose msg did not decode (a corrupt record). */
+export interface CorruptDequeue {
+  corrupt: true;
+  queue: string;
+  id: string;
+  reason: string;
+}
+
+/** How a failed attempt is recorded. */
+export interface FailureRecord {
+  /** Error text stored in `error_msg`. */
+  errorMsg: string;
+  /** Whether this failure counts (increments `retried` and the failed counters). */
+  isFailure: boolean;
+}
+
+/** One heartbeat of a server. */
+export interface Heartbeat {
+  server: ServerInfoRecord;
+  workers: WorkerInfoRecord[];
+  /** TTL of the server info key and workers hash, seconds (Go: 10). */
+  ttlSeconds: number;
+}
+
+/** Criteria of one aggregation check of a group (spec §11.2). */
+export interface AggregationCriteria {
+  maxSize: number;
+  maxDelaySeconds: number;
+  gracePeriodSeconds: number;
+}
+
+/** Storage operations of the worker side. Every method maps to one step of spec §6-§11. */
+export interface Broker {
+  /** Tries each queue in order; returns the first task taken (pending → active, lease now+30 s) or null. */
+  dequeue(queues: readonly string[]): Promise<DequeuedTask | CorruptDequeue | null>;
+  /** Success with retention 0 (or RevokeTask): delete the task, count processed, release its unique lock. */
+  done(msg: TaskMessage): Promise<void>;
+  /** Success with retention > 0: move to completed with completed_at = now. */
+  markAsComplete(msg: TaskMessage): Promise<void>;
+  /** Failure with retries left: move to retry at `retryAtMs`. */
+  retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord): Promise<void>;
+  /** Failure with no retries left / SkipRetry: move to archived (trimming old archived tasks). */
+  archive(msg: TaskMessage, errorMsg: string): Promise<void>;
+  /** Shutdown abort: back to the head of pending (RPUSH), no pending_since. */
+  requeue(msg: TaskMessage): Promise<void>;
+  /** Extends leases of in-flight tasks of one queue to now+30 s (ZADD XX); returns the new expiry, epoch ms. */
+  extendLeases(queue: string, ids: readonly string[]): Promise<number>;
+  /** Writes the handler's result (HSET result). */
+  writeResult(queue: string, id: string, data: Uint8Array): Promise<void>;
+  /** Writes server and worker heartbeat records. */
+  writeServerState(beat: Heartbeat): Promise<void>;
+  /** Removes the server's heartbeat records (graceful shutdown). */
+  clearServerState(host: string, pid: number, serverId: string): Promise<void>;
+  /** Moves due scheduled and retry tasks to pending (or back into their group); returns how many moved. */
+  forward(queue: string): Promise<number>;
+  /** Messages of active tasks whose lease expired before `cutoffMs` (missing hashes skipped). */
+  listLeaseExpired(queues: readonly string[], cutoffMs: number): Promise<TaskMessage[]>;
+  /** Puts aggregation sets past their deadline back into their group zset. */
+  reclaimStaleAggregationSets(queue: string): Promise<void>;
+  /** Deletes completed tasks whose retention expired; returns how many (one batch). */
+  deleteExpiredCompletedTasks(queue: string, batchSize: number): Promise<number>;
+  /** Group names with aggregating tasks. */
+  listGroups(queue: string): Promise<string[]>;
+  /** Moves a group's tasks into a new aggregation set when the criteria are met; returns the set id or null. */
+  aggregationCheck(queue: string, group: string, criteria: AggregationCriteria): Promise<string | null>;
+  /** Messages in an aggregation set and its deadline (epoch ms). */
+  readAggregationSet(queue: string, group: string, setId: string): Promise<{ msgs: TaskMessage[]; deadlineMs: number }>;
+  /** Deletes an aggregation set and its member task hashes. */
+  deleteAggregationSet(queue: string, group: string, setId: string): Promise<void>;
+  /** Enqueues a task built by a group aggregator (plain enqueue path). */
+  enqueue(msg: TaskMessage): Promise<void>;
+  /** Calls `onCancel(taskId)` for every id published on asynq:cancel; resolves once subscribed. */
+  subscribeCancellations(onCancel: (taskId: string) => void): Promise<{ close(): Promise<void> }>;
+  /** Writes a scheduler's entries and its heartbeat. */
+  writeSchedulerEntries(schedulerId: string, entries: SchedulerEntryRecord[], ttlSeconds: number): Promise<void>;
+  /** Removes a scheduler's heartbeat, entries and the history of the given entry ids. */
+  clearSchedulerEntries(schedulerId: string, entryIds: readonly string[]): Promise<void>;
+  /** Records one enqueue of a cron entry (history capped at 1,000). */
+  recordSchedulerEnqueueEvent(entryId: string, event: SchedulerEnqueueEventRecord): Promise<void>;
+  /** PING. */
+  ping(): Promise<void>;
+  /** Closes connections the broker opened. */
+  close(): Promise<void>;
+}
