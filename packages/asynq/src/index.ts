@@ -40,3 +40,17 @@ export {
 } from "./task.js";
 export type { EnqueueOptions, Duration } from "./options.js";
 export { type Clock, systemClock, SimulatedClock } from "./internal/clock.js";
+export { Inspector, type InspectorOptions } from "./inspector.js";
+export {
+  type ListOptions,
+  type QueueInfo,
+  type DailyStats,
+  type GroupInfo,
+  type ServerInfo,
+  type WorkerInfo,
+  type SchedulerEntry,
+  type SchedulerEnqueueEvent,
+  type CorruptEntry,
+  type CorruptEntryKind,
+  isCorruptEntry,
+} from "./inspector-types.js";

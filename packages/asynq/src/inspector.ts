@@ -1,0 +1,173 @@
+// Inspector: reads (and, in the mutations section, changes) queues, tasks, servers and cron entries
+// in Redis, with Go asynq's Inspector semantics (spec §10, §15). Console, CLI and metrics sit on it.
+import type { Cluster, Redis } from "ioredis";
+import { InvalidOptionError, QueueNotFoundError } from "./errors.js";
+import type {
+  CorruptEntry,
+  DailyStats,
+  GroupInfo,
+  ListOptions,
+  QueueInfo,
+  SchedulerEnqueueEvent,
+  SchedulerEntry,
+  ServerInfo,
+} from "./inspector-types.js";
+import { type Clock, systemClock } from "./internal/clock.js";
+import { currentStats, dailyStats, groupStats, listQueues, queueExists } from "./internal/rdb/inspect.js";
+import { listSchedulerEnqueueEvents, listSchedulerEntries, listServers } from "./internal/rdb/inspect-servers.js";
+import { getTaskInfo, listListTasks, listZSetTasks, pageRange } from "./internal/rdb/inspect-tasks.js";
+import { type RedisConnectionOption, connect } from "./redis-options.js";
+import type { CorruptTaskInfo, TaskInfo } from "./task.js";
+
+/** Options of {@link Inspector}. */
+export interface InspectorOptions {
+  /** Source of "now" (latency, pending next-process time, orphan and heartbeat checks). @defaultValue systemClock */
+  clock?: Clock;
+}
+
+/**
+ * Reads queue and task state from Redis, compatible with Go asynq v0.24–v0.26 data.
+ *
+ * Task lists return one page (`{ page, size }`, 1-based, default size 30). A listed id whose task hash
+ * is missing or whose `msg` does not decode comes back as a `CorruptTaskInfo` item (see
+ * `isCorruptTaskInfo`) instead of failing the page. Servers, scheduler entries and enqueue events that
+ * do not decode come back as {@link CorruptEntry} items (see `isCorruptEntry`), after the good ones.
+ *
+ * @example
+ * const inspector = new Inspector("redis://127.0.0.1:6379/0");
+ * const info = await inspector.getQueueInfo("default");
+ * await inspector.close();
+ */
+export class Inspector {
+  private readonly redis: Redis | Cluster;
+  private readonly owned: boolean;
+  private readonly clock: Clock;
+
+  /** Connects to Redis (URL, Sentinel/Cluster description, or a client the caller keeps owning). */
+  constructor(connection: RedisConnectionOption, options: InspectorOptions = {}) {
+    const c = connect(connection);
+    this.redis = c.redis;
+    this.owned = c.owned;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Throws QueueNotFoundError unless `queue` is in `asynq:queues`. */
+  private async requireQueue(op: string, queue: string): Promise<void> {
+    if (!(await queueExists(this.redis, queue))) throw new QueueNotFoundError(op, queue);
+  }
+
+  /** Every known queue name, sorted. */
+  async queues(): Promise<string[]> {
+    return listQueues(this.redis);
+  }
+
+  /** Current counts, today's counters, latency, memory estimate and pause state of a queue. */
+  async getQueueInfo(queue: string): Promise<QueueInfo> {
+    await this.requireQueue("inspector.getQueueInfo", queue);
+    return currentStats(this.redis, queue, this.clock);
+  }
+
+  /** Processed and failed counts for the last `days` UTC days (days ≥ 1), today first. */
+  async history(queue: string, days: number): Promise<DailyStats[]> {
+    const op = "inspector.history";
+    if (!Number.isSafeInteger(days) || days < 1) throw new InvalidOptionError(op, "days", days, "an integer >= 1");
+    await this.requireQueue(op, queue);
+    return dailyStats(this.redis, queue, days, this.clock);
+  }
+
+  /** Aggregation groups of a queue with their sizes, sorted by name. Does not check that the queue exists. */
+  async groups(queue: string): Promise<GroupInfo[]> {
+    return groupStats(this.redis, queue);
+  }
+
+  /** One task by id; throws TaskNotFoundError, QueueNotFoundError or CorruptRecordError. */
+  async getTaskInfo(queue: string, id: string): Promise<TaskInfo> {
+    await this.requireQueue("inspector.getTaskInfo", queue);
+    return getTaskInfo(this.redis, queue, id, this.clock);
+  }
+
+  /** A page of pending tasks, oldest (next to run) first; nextProcessAt is now. */
+  async listPendingTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    const op = "inspector.listPendingTasks";
+    const range = pageRange(op, options);
+    await this.requireQueue(op, queue);
+    return listListTasks(this.redis, queue, "pending", range, this.clock);
+  }
+
+  /** A page of active tasks, oldest first; isOrphaned is true when the task's lease has expired. */
+  async listActiveTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    const op = "inspector.listActiveTasks";
+    const range = pageRange(op, options);
+    await this.requireQueue(op, queue);
+    return listListTasks(this.redis, queue, "active", range, this.clock);
+  }
+
+  /** A page of scheduled tasks, soonest first; nextProcessAt is the scheduled time. */
+  async listScheduledTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    return this.listZSet("inspector.listScheduledTasks", queue, "scheduled", options);
+  }
+
+  /** A page of tasks waiting to be retried, soonest first; nextProcessAt is the retry time. */
+  async listRetryTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    return this.listZSet("inspector.listRetryTasks", queue, "retry", options);
+  }
+
+  /** A page of archived tasks, oldest archived first. */
+  async listArchivedTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    return this.listZSet("inspector.listArchivedTasks", queue, "archived", options);
+  }
+
+  /** A page of completed tasks, soonest to expire first. */
+  async listCompletedTasks(queue: string, options?: ListOptions): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    return this.listZSet("inspector.listCompletedTasks", queue, "completed", options);
+  }
+
+  /** A page of the aggregating tasks of one group, oldest added first. */
+  async listAggregatingTasks(
+    queue: string,
+    group: string,
+    options?: ListOptions,
+  ): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    return this.listZSet("inspector.listAggregatingTasks", queue, "aggregating", options, group);
+  }
+
+  private async listZSet(
+    op: string,
+    queue: string,
+    state: "scheduled" | "retry" | "archived" | "completed" | "aggregating",
+    options: ListOptions | undefined,
+    group = "",
+  ): Promise<(TaskInfo | CorruptTaskInfo)[]> {
+    const range = pageRange(op, options);
+    await this.requireQueue(op, queue);
+    return listZSetTasks(this.redis, queue, state, range, group);
+  }
+
+  /** Heartbeating servers with their running tasks; expired registrations are pruned (as Go). */
+  async servers(): Promise<(ServerInfo | CorruptEntry)[]> {
+    return listServers(this.redis, this.clock);
+  }
+
+  /** Cron entries of every heartbeating scheduler, with their option strings parsed back. */
+  async schedulerEntries(): Promise<(SchedulerEntry | CorruptEntry)[]> {
+    return listSchedulerEntries(this.redis, this.clock);
+  }
+
+  /** A page of one cron entry's enqueue events, newest first. */
+  async listSchedulerEnqueueEvents(
+    entryId: string,
+    options?: ListOptions,
+  ): Promise<(SchedulerEnqueueEvent | CorruptEntry)[]> {
+    const range = pageRange("inspector.listSchedulerEnqueueEvents", options);
+    return listSchedulerEnqueueEvents(this.redis, entryId, range);
+  }
+
+  /** Closes the Redis connection if the Inspector opened it. */
+  async close(): Promise<void> {
+    if (this.owned) await this.redis.quit();
+  }
+
+  // --- mutations ---
+  // Task and queue changes (run/archive/delete, bulk variants, pause, deleteQueue, cancelProcessing)
+  // go below, backed by internal/rdb/inspect-mutations.ts.
+}
