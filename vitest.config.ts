@@ -1,7 +1,8 @@
 // Test projects: unit (no Redis, simulated clock) and integration (real redis-server started by the global setup).
 import { defineConfig } from "vitest/config";
 
-const resolve = { conditions: ["vigil-source"] };
+const resolve = { conditions: ["vigil-source", "node", "import", "default"] };
+const ssr = { resolve: { conditions: ["vigil-source", "node", "import", "default"] } };
 
 export default defineConfig({
   test: {
@@ -9,6 +10,7 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "scripts/**/*.test.ts"],
@@ -17,6 +19,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: "integration",
           include: [
@@ -31,6 +34,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: "cluster",
           include: ["packages/*/test/**/*.cluster.test.ts"],

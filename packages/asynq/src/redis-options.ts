@@ -111,39 +111,46 @@ export function parseRedisUrl(url: string): SentinelConnection | UrlConnection {
 /** Opens (or adopts) a connection from a {@link RedisConnectionOption}. */
 export function connect(opt: RedisConnectionOption, extra: IORedisOptions = {}): OwnedConnection {
   if (opt instanceof Redis || opt instanceof Cluster) return { redis: opt, owned: false };
-  const c = typeof opt === "string" ? parseRedisUrl(opt) : opt;
+  let c: SentinelConnection | UrlConnection | ClusterConnection;
+  if (typeof opt === "string") c = parseRedisUrl(opt);
+  else if ("url" in opt && typeof opt.url === "string" && opt.url !== "") {
+    const parsed = parseRedisUrl(opt.url);
+    c =
+      "sentinels" in parsed
+        ? { ...parsed, options: { ...opt.options } }
+        : { ...parsed, options: { ...parsed.options, ...opt.options } };
+  } else c = opt;
+  const redis = open(c, extra);
+  // Command failures surface through the rejected promises of the calls that hit them; without a listener
+  // ioredis would also print every reconnect attempt to stderr.
+  redis.on("error", () => {});
+  return { redis, owned: true };
+}
+
+function open(c: SentinelConnection | UrlConnection | ClusterConnection, extra: IORedisOptions): Redis | Cluster {
   if ("cluster" in c) {
     if (!Array.isArray(c.cluster) || c.cluster.length === 0)
       throw new InvalidOptionError(op, "cluster", c.cluster, "a non-empty list of {host, port}");
-    return {
-      redis: new Cluster(c.cluster, {
-        ...c.options,
-        redisOptions: { username: c.username, password: c.password, ...extra, ...c.options?.redisOptions },
-      }),
-      owned: true,
-    };
+    return new Cluster(c.cluster, {
+      ...c.options,
+      redisOptions: { username: c.username, password: c.password, ...extra, ...c.options?.redisOptions },
+    });
   }
   if ("sentinels" in c) {
-    return {
-      redis: new Redis({
-        sentinels: c.sentinels,
-        name: c.name,
-        db: c.db,
-        username: c.username,
-        password: c.password,
-        sentinelUsername: c.sentinelUsername,
-        sentinelPassword: c.sentinelPassword,
-        ...extra,
-        ...c.options,
-      }),
-      owned: true,
-    };
+    return new Redis({
+      sentinels: c.sentinels,
+      name: c.name,
+      db: c.db,
+      username: c.username,
+      password: c.password,
+      sentinelUsername: c.sentinelUsername,
+      sentinelPassword: c.sentinelPassword,
+      ...extra,
+      ...c.options,
+    });
   }
   if (typeof c.url !== "string") throw new InvalidOptionError(op, "url", c.url, "a redis:// URL string");
-  return {
-    redis: c.url ? new Redis(c.url, { ...extra, ...c.options }) : new Redis({ ...extra, ...c.options }),
-    owned: true,
-  };
+  return c.url ? new Redis(c.url, { ...extra, ...c.options }) : new Redis({ ...extra, ...c.options });
 }
 
 /** The primary nodes of a connection: the one node, or every Cluster master. */

@@ -29,3 +29,9 @@ export function useTestRedis(): { redis: () => Redis; url: () => string } {
   });
   return { redis: get, url: testRedisUrl };
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}

@@ -1,0 +1,17 @@
+// Every `vigil` command, registered in one place.
+import type { Command } from "commander";
+import type { Runner } from "../cli.js";
+import { registerQueue } from "./queue.js";
+import { registerTask } from "./task.js";
+import { registerEnqueue } from "./enqueue.js";
+import { registerFleet } from "./cluster-info.js";
+import { registerDash } from "./dash.js";
+
+/** Adds all commands to the program. */
+export function registerCommands(program: Command, run: Runner): void {
+  registerFleet(program, run);
+  registerQueue(program, run);
+  registerTask(program, run);
+  registerEnqueue(program, run);
+  registerDash(program, run);
+}

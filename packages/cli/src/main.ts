@@ -1,0 +1,9 @@
+// Process entry of `vigil`: real IO and clock around runCli.
+import { systemClock } from "@vigil/asynq";
+import { runCli } from "./cli.js";
+import { processIo } from "./io.js";
+
+/** Runs `vigil` on the real process and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  return runCli(argv, processIo(systemClock));
+}
