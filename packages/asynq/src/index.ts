@@ -39,6 +39,13 @@ export {
   type PayloadInput,
 } from "./task.js";
 export type { EnqueueOptions, Duration } from "./options.js";
+export {
+  Client,
+  type ClientOptions,
+  type EnqueueManyItem,
+  type EnqueueManyOptions,
+  type EnqueueResult,
+} from "./client.js";
 export { type Clock, systemClock, SimulatedClock } from "./internal/clock.js";
 export { Inspector, type InspectorOptions } from "./inspector.js";
 export {

@@ -1,0 +1,24 @@
+--[[
+Schedule a unique task to run later (asynq: scheduleUniqueCmd, spec §5.5).
+KEYS[1] -> asynq:{<q>}:unique:<type>:<md5>  uniqueness lock
+KEYS[2] -> asynq:{<q>}:t:<id>                task hash
+KEYS[3] -> asynq:{<q>}:scheduled             scheduled zset
+ARGV[1] -> task id (the lock's value)
+ARGV[2] -> lock TTL, whole seconds (process-at + unique TTL - now, >= 1)
+ARGV[3] -> process-at, unix seconds (the zset score)
+ARGV[4] -> encoded TaskMessage
+Output:
+   1 -> scheduled
+  -1 -> the lock is held by another task (duplicate; nothing written)
+   0 -> a task with this id already exists; the lock taken in step 1 stays until its TTL, as in Go
+]]
+local locked = redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2])
+if not locked then
+  return -1
+end
+if redis.call("EXISTS", KEYS[2]) == 1 then
+  return 0
+end
+redis.call("HSET", KEYS[2], "msg", ARGV[4], "state", "scheduled", "unique_key", KEYS[1])
+redis.call("ZADD", KEYS[3], ARGV[3], ARGV[1])
+return 1
