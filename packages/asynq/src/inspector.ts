@@ -17,7 +17,9 @@ import { currentStats, dailyStats, groupStats, listQueues, queueExists } from ".
 import { listSchedulerEnqueueEvents, listSchedulerEntries, listServers } from "./internal/rdb/inspect-servers.js";
 import { getTaskInfo, listListTasks, listZSetTasks, pageRange } from "./internal/rdb/inspect-tasks.js";
 import { type RedisConnectionOption, connect } from "./redis-options.js";
-import type { CorruptTaskInfo, TaskInfo } from "./task.js";
+import * as bulk from "./internal/rdb/inspect-bulk-mutations.js";
+import * as mutate from "./internal/rdb/inspect-mutations.js";
+import type { CorruptTaskInfo, PayloadInput, TaskInfo } from "./task.js";
 
 /** Options of {@link Inspector}. */
 export interface InspectorOptions {
@@ -170,4 +172,117 @@ export class Inspector {
   // --- mutations ---
   // Task and queue changes (run/archive/delete, bulk variants, pause, deleteQueue, cancelProcessing)
   // go below, backed by internal/rdb/inspect-mutations.ts.
+
+  /** Moves a scheduled, retry, archived, completed or aggregating task to pending (keeps `retried`, as Go). */
+  async runTask(queue: string, id: string): Promise<void> {
+    return mutate.runTask(this.redis, this.clock, queue, id);
+  }
+
+  /** Archives a task that is not active or already archived (the message is left unchanged, as Go). */
+  async archiveTask(queue: string, id: string): Promise<void> {
+    return mutate.archiveTask(this.redis, this.clock, queue, id);
+  }
+
+  /** Deletes a task that is not active, releasing its unique lock. */
+  async deleteTask(queue: string, id: string): Promise<void> {
+    return mutate.deleteTask(this.redis, this.clock, queue, id);
+  }
+
+  /** Replaces the payload of a scheduled task (asynq v0.26 UpdateTaskPayload); other states are refused. */
+  async updateTaskPayload(queue: string, id: string, payload: PayloadInput): Promise<void> {
+    return mutate.updateTaskPayload(this.redis, this.clock, queue, id, payload);
+  }
+
+  /** Moves every scheduled task to pending; returns how many. */
+  async runAllScheduledTasks(queue: string): Promise<number> {
+    return bulk.runAllScheduledTasks(this.redis, this.clock, queue);
+  }
+
+  /** Moves every retry task to pending; returns how many. */
+  async runAllRetryTasks(queue: string): Promise<number> {
+    return bulk.runAllRetryTasks(this.redis, this.clock, queue);
+  }
+
+  /** Moves every archived task to pending; returns how many. */
+  async runAllArchivedTasks(queue: string): Promise<number> {
+    return bulk.runAllArchivedTasks(this.redis, this.clock, queue);
+  }
+
+  /** Moves every task of one group to pending and drops the group; returns how many. */
+  async runAllAggregatingTasks(queue: string, group: string): Promise<number> {
+    return bulk.runAllAggregatingTasks(this.redis, this.clock, queue, group);
+  }
+
+  /** Archives every pending task; returns how many. */
+  async archiveAllPendingTasks(queue: string): Promise<number> {
+    return bulk.archiveAllPendingTasks(this.redis, this.clock, queue);
+  }
+
+  /** Archives every scheduled task; returns how many. */
+  async archiveAllScheduledTasks(queue: string): Promise<number> {
+    return bulk.archiveAllScheduledTasks(this.redis, this.clock, queue);
+  }
+
+  /** Archives every retry task; returns how many. */
+  async archiveAllRetryTasks(queue: string): Promise<number> {
+    return bulk.archiveAllRetryTasks(this.redis, this.clock, queue);
+  }
+
+  /** Archives every task of one group and drops the group; returns how many. */
+  async archiveAllAggregatingTasks(queue: string, group: string): Promise<number> {
+    return bulk.archiveAllAggregatingTasks(this.redis, this.clock, queue, group);
+  }
+
+  /** Deletes every pending task; returns how many. Unique locks are kept until their TTL, as Go. */
+  async deleteAllPendingTasks(queue: string): Promise<number> {
+    return bulk.deleteAllPendingTasks(this.redis, this.clock, queue);
+  }
+
+  /** Deletes every scheduled task, releasing unique locks; returns how many. */
+  async deleteAllScheduledTasks(queue: string): Promise<number> {
+    return bulk.deleteAllScheduledTasks(this.redis, this.clock, queue);
+  }
+
+  /** Deletes every retry task, releasing unique locks; returns how many. */
+  async deleteAllRetryTasks(queue: string): Promise<number> {
+    return bulk.deleteAllRetryTasks(this.redis, this.clock, queue);
+  }
+
+  /** Deletes every archived task, releasing unique locks; returns how many. */
+  async deleteAllArchivedTasks(queue: string): Promise<number> {
+    return bulk.deleteAllArchivedTasks(this.redis, this.clock, queue);
+  }
+
+  /** Deletes every completed task, releasing unique locks; returns how many. */
+  async deleteAllCompletedTasks(queue: string): Promise<number> {
+    return bulk.deleteAllCompletedTasks(this.redis, this.clock, queue);
+  }
+
+  /** Deletes every task of one group and drops the group; returns how many. Unique locks are kept, as Go. */
+  async deleteAllAggregatingTasks(queue: string, group: string): Promise<number> {
+    return bulk.deleteAllAggregatingTasks(this.redis, this.clock, queue, group);
+  }
+
+  /** Pauses a queue (servers stop dequeuing from it); throws FailedPreconditionError when already paused. */
+  async pauseQueue(queue: string): Promise<void> {
+    return mutate.pauseQueue(this.redis, this.clock, queue);
+  }
+
+  /** Unpauses a queue; throws FailedPreconditionError when it is not paused. */
+  async unpauseQueue(queue: string): Promise<void> {
+    return mutate.unpauseQueue(this.redis, this.clock, queue);
+  }
+
+  /**
+   * Removes a queue. Without `force` it must hold no pending, active, scheduled, retry or archived task
+   * (QueueNotEmptyError); with `force` those tasks are deleted, but never while one is active.
+   */
+  async deleteQueue(queue: string, force = false): Promise<void> {
+    return mutate.deleteQueue(this.redis, this.clock, queue, force);
+  }
+
+  /** Asks whichever server runs task `id` to cancel it (PUBLISH asynq:cancel); best effort. */
+  async cancelProcessing(id: string): Promise<void> {
+    return mutate.cancelProcessing(this.redis, this.clock, id);
+  }
 }
