@@ -61,3 +61,4 @@ export {
   type CorruptEntryKind,
   isCorruptEntry,
 } from "./inspector-types.js";
+export type { SearchQuery, SearchOptions, SearchResult, JsonValue } from "./search-types.js";

@@ -19,7 +19,9 @@ import { getTaskInfo, listListTasks, listZSetTasks, pageRange } from "./internal
 import { type RedisConnectionOption, connect } from "./redis-options.js";
 import * as bulk from "./internal/rdb/inspect-bulk-mutations.js";
 import * as mutate from "./internal/rdb/inspect-mutations.js";
-import type { CorruptTaskInfo, PayloadInput, TaskInfo } from "./task.js";
+import { planSearch, searchTasks } from "./internal/rdb/search.js";
+import type { SearchOptions, SearchQuery, SearchResult } from "./search-types.js";
+import type { CorruptTaskInfo, PayloadInput, TaskInfo, TaskState } from "./task.js";
 
 /** Options of {@link Inspector}. */
 export interface InspectorOptions {
@@ -162,6 +164,43 @@ export class Inspector {
   ): Promise<(SchedulerEnqueueEvent | CorruptEntry)[]> {
     const range = pageRange("inspector.listSchedulerEnqueueEvents", options);
     return listSchedulerEnqueueEvents(this.redis, entryId, range);
+  }
+
+  /**
+   * Searches one queue state for tasks matching `query` (type, type prefix, payload bytes, JSON field,
+   * error text, time range; see {@link SearchQuery}), examining at most `budget` tasks (default 2000) in
+   * small read-only chunks. Resume with `nextCursor` until it is null. Zset states (scheduled, retry,
+   * archived, completed, aggregating) resume exactly after the last (time, id) seen, so tasks that stay
+   * are seen once each however the set changes. Pending and active resume by position from the oldest
+   * end, re-anchored on the last id seen when it moved by up to 256 places; if it moved further or left,
+   * tasks removed from the oldest end meanwhile can make the scan skip as many tasks, and tasks pushed
+   * back at that end (requeues) can be seen twice.
+   */
+  async search(
+    queue: string,
+    state: TaskState,
+    query: SearchQuery = {},
+    options: SearchOptions = {},
+  ): Promise<SearchResult> {
+    const op = "inspector.search";
+    const plan = planSearch(op, queue, state, query, options);
+    await this.requireQueue(op, queue);
+    return searchTasks(this.redis, plan, this.clock);
+  }
+
+  /** Every match of {@link Inspector.search}, calling it with `budget` per call until the scan ends. */
+  async *searchAll(
+    queue: string,
+    state: TaskState,
+    query: SearchQuery = {},
+    options: Omit<SearchOptions, "cursor"> = {},
+  ): AsyncGenerator<TaskInfo | CorruptTaskInfo, void, undefined> {
+    let cursor: string | null = null;
+    do {
+      const r: SearchResult = await this.search(queue, state, query, { ...options, cursor });
+      yield* r.matches;
+      cursor = r.nextCursor;
+    } while (cursor !== null);
   }
 
   /** Closes the Redis connection if the Inspector opened it. */
