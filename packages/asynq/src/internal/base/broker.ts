@@ -37,6 +37,17 @@ export interface Heartbeat {
   ttlSeconds: number;
 }
 
+/**
+ * One finalization for {@link Broker.finalizeMany}: the same effect as the single-task method of that name
+ * (`done`, `markAsComplete`, `retry`, `archive`, `requeue`).
+ */
+export type FinalizeOp =
+  | { kind: "done"; msg: TaskMessage }
+  | { kind: "markAsComplete"; msg: TaskMessage }
+  | { kind: "retry"; msg: TaskMessage; retryAtMs: number; failure: FailureRecord }
+  | { kind: "archive"; msg: TaskMessage; errorMsg: string }
+  | { kind: "requeue"; msg: TaskMessage };
+
 /** Criteria of one aggregation check of a group (spec §11.2). */
 export interface AggregationCriteria {
   maxSize: number;
@@ -48,6 +59,26 @@ export interface AggregationCriteria {
 export interface Broker {
   /** Tries each queue in order; returns the first task taken (pending → active, lease now+30 s) or null. */
   dequeue(queues: readonly string[]): Promise<DequeuedTask | CorruptDequeue | null>;
+  /**
+   * Takes up to `max` tasks from one queue in one round trip, each exactly as {@link Broker.dequeue} would
+   * (same keys, lease and hash fields per task); `[]` when the queue is paused or empty. Vigil addition.
+   */
+  dequeueMany(queue: string, max: number): Promise<Array<DequeuedTask | CorruptDequeue>>;
+  /**
+   * Runs many finalizations in one round trip per queue; each op ends in the same state as its single-task
+   * method. Never throws: returns, per op and in order, null or the error the single-task method would throw
+   * (TaskNotFoundError for a lost task, an AsynqError with code UNAVAILABLE when Redis was unreachable).
+   */
+  finalizeMany(ops: readonly FinalizeOp[]): Promise<Array<Error | null>>;
+  /** `finalizeMany` with a `done` op per message. */
+  doneMany(msgs: readonly TaskMessage[]): Promise<Array<Error | null>>;
+  /**
+   * Instant pickup for idle servers: resolves true as soon as a Vigil client, forwarder or requeue signals
+   * that a task became pending in one of `queues` (or a signal may have been missed, e.g. on the first call
+   * or after a reconnect), false after `timeoutMs` or when `signal` aborts. Tasks enqueued by Go clients
+   * send no signal, so callers keep polling with `timeoutMs` as the poll interval.
+   */
+  waitForWork(queues: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   /** Success with retention 0 (or RevokeTask): delete the task, count processed, release its unique lock. */
   done(msg: TaskMessage): Promise<void>;
   /** Success with retention > 0: move to completed with completed_at = now. */

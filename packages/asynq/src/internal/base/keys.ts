@@ -129,3 +129,10 @@ export function queueOfKey(key: string): string | undefined {
 export function vigilQueuePrefix(q: string): string {
   return `vigil:{${q}}:`;
 }
+/**
+ * Pub/Sub channel `vigil:{q}:wake`: Vigil publishes on it whenever a task becomes pending in queue `q`
+ * (enqueue, forward, requeue), so idle Vigil servers pick it up at once. Payload ignored; Go ignores the channel.
+ */
+export function wakeChannel(q: string): string {
+  return `${vigilQueuePrefix(q)}wake`;
+}
