@@ -216,7 +216,9 @@ const criteria = { maxSize: 0, maxDelaySeconds: 0, gracePeriodSeconds: 2 };
 /** Scheduler: one firing (enqueue + history event) at Go's fire time, then a heartbeat at Go's beat time. */
 async function schedulerBeat(c: Ctx, ttlSeconds: number): Promise<void> {
   const historyKey = onlyKey(c.tr.after, "scheduler_history");
-  const [event] = c.tr.after.keys[historyKey]!.value as unknown as { member: { decoded: { enqueue_time: { iso: string } } } }[];
+  const [event] = c.tr.after.keys[historyKey]!.value as unknown as {
+    member: { decoded: { enqueue_time: { iso: string } } };
+  }[];
   c.at(Date.parse(event!.member.decoded.enqueue_time.iso));
   const [task] = newTaskMsgs(c.tr);
   const id = randomUUID();
