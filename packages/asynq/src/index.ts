@@ -47,6 +47,44 @@ export {
   type EnqueueResult,
 } from "./client.js";
 export { type Clock, systemClock, SimulatedClock } from "./internal/clock.js";
+export { Server, ServerClosedError, isServerClosedError } from "./server.js";
+export {
+  type ServerOptions,
+  type ResolvedServerOptions,
+  type ErrorHandler,
+  type GroupAggregator,
+  type LogLevel,
+  resolveServerOptions,
+} from "./server-options.js";
+export { ServeMux, HandlerNotFoundError, notFoundHandler } from "./serve-mux.js";
+export {
+  type Handler,
+  type HandlerFunc,
+  type HandlerContext,
+  type Middleware,
+  type ResultWriter,
+  DeadlineExceededError,
+  CanceledError,
+} from "./handler.js";
+export {
+  type RetryDelayFunc,
+  type IsFailureFunc,
+  defaultRetryDelay,
+  defaultIsFailure,
+  SkipRetry,
+  SkipRetryError,
+  skipRetry,
+  isSkipRetry,
+  RevokeTask,
+  RevokeTaskError,
+  revokeTask,
+  isRevokeTask,
+  ErrLeaseExpired,
+  LeaseExpiredError,
+  isLeaseExpired,
+  PanicError,
+  isPanicError,
+} from "./retry.js";
 export { Inspector, type InspectorOptions } from "./inspector.js";
 export {
   type ListOptions,

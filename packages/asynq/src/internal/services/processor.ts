@@ -1,0 +1,293 @@
+// The processor (spec §6.1-§6.5, §6.12): parallel fetch loops batch-dequeue into free concurrency slots;
+// when queues are empty one loop waits on the broker's instant-pickup signal with Go's poll as fallback;
+// each task runs through the TaskRunner; shutdown waits, then aborts and requeues what is left.
+import type { Logger } from "pino";
+import { CanceledError, type HandlerFunc } from "../../handler.js";
+import { LeaseExpiredError } from "../../retry.js";
+import type { ResolvedServerOptions } from "../../server-options.js";
+import type { Broker, CorruptDequeue, DequeuedTask } from "../base/broker.js";
+import { Finalizer } from "./finalizer.js";
+import { Lease } from "./lease.js";
+import { queueOrderer } from "./queue-order.js";
+import { Slots } from "./slots.js";
+import { type ActiveTask, TaskRunner, computeDeadline } from "./task-runner.js";
+
+/** What a processor needs. */
+export interface ProcessorDeps {
+  broker: Broker;
+  options: ResolvedServerOptions;
+  handler: HandlerFunc;
+  logger: Logger;
+}
+
+/** Dequeues and runs tasks; start()/stop() are idempotent, shutdown() also waits and requeues. */
+export class Processor {
+  private readonly slots: Slots;
+  private readonly finalizer: Finalizer;
+  private readonly runner: TaskRunner;
+  private readonly order: () => readonly string[];
+  private readonly batch: number;
+  private readonly active = new Map<string, ActiveTask>();
+  private readonly runs = new Set<Promise<void>>();
+  private readonly wakers = new Set<() => void>();
+  private loops: Promise<void>[] = [];
+  private state: "new" | "running" | "stopped" | "aborting" = "new";
+  /** A loop is sleeping/probing for work; the other idle loops wait in `followers`. */
+  private leader = false;
+  private followers: (() => void)[] = [];
+  private lastFetchErrorLogAt = -Infinity;
+  private suppressedFetchErrors = 0;
+  /** Tasks whose user code finished and whose slot was freed while their finalize write is pending. */
+  private finalizing = 0;
+  /** Wake-ups from waitForWork after which the next fetch still found nothing (backs off the wait). */
+  private spuriousWakes = 0;
+  private lastWakeByBroker = false;
+  private readonly log: Logger;
+
+  constructor(private readonly d: ProcessorDeps) {
+    const o = d.options;
+    this.log = d.logger;
+    this.slots = new Slots(o.concurrency);
+    this.finalizer = new Finalizer(d.broker, this.log, o.heartbeatIntervalMs);
+    this.runner = new TaskRunner({ ...d, finalizer: this.finalizer });
+    this.order = queueOrderer(o.queues, o.strictPriority);
+    this.batch = o.dequeueBatchSize;
+  }
+
+  /** Number of tasks in flight. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Tasks in flight (for heartbeats). */
+  activeTasks(): IterableIterator<ActiveTask> {
+    return this.active.values();
+  }
+
+  /** Starts the fetch loops. */
+  start(): void {
+    if (this.state !== "new") return;
+    this.state = "running";
+    const loops = this.d.options.fetchers;
+    for (let i = 0; i < loops; i++) this.loops.push(this.loop());
+    this.log.debug({ fetchers: loops, batch: this.batch }, "processor started");
+  }
+
+  /** Stops taking new tasks (Go: Server.Stop); running tasks continue. */
+  stop(): void {
+    if (this.state !== "running" && this.state !== "new") return;
+    this.state = "stopped";
+    this.slots.close();
+    this.workFound();
+    this.wake();
+  }
+
+  /** Wakes idle fetch loops: work may have arrived (e.g. the forwarder moved tasks to pending). */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  /** Cancels a running task (asynq:cancel); false when it is not running here. */
+  cancel(taskId: string): boolean {
+    const a = this.active.get(taskId);
+    if (!a) return false;
+    this.log.info({ taskId, type: a.msg.type, queue: a.msg.queue }, "task cancellation requested");
+    a.abort(new CanceledError("cancel"));
+    return true;
+  }
+
+  /** Stops fetching, waits up to `shutdownTimeoutMs` for running tasks, then aborts and requeues the rest. */
+  async shutdown(): Promise<void> {
+    this.stop();
+    const timeoutMs = this.d.options.shutdownTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)));
+    const finished = (async (): Promise<boolean> => {
+      await Promise.all(this.loops);
+      await this.slots.drained();
+      return false;
+    })();
+    const late = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      this.state = "aborting";
+      if (this.active.size > 0)
+        this.log.warn({ count: this.active.size }, "shutdown timeout: requeueing unfinished tasks");
+      for (const a of this.active.values()) a.abort(new CanceledError("shutdown"));
+      this.finalizer.close();
+      await finished;
+    }
+    await Promise.allSettled([...this.runs]);
+    this.finalizer.close();
+  }
+
+  private async loop(): Promise<void> {
+    let leading = false;
+    while (this.state === "running") {
+      const n = await this.slots.acquireUpTo(this.batch);
+      if (n === 0) return;
+      let started = 0;
+      let fetchedAny = false;
+      try {
+        const fetched = await this.fetch(this.order(), n);
+        fetchedAny = fetched.length > 0;
+        for (const f of fetched) {
+          if (isCorrupt(f)) {
+            this.log.error({ taskId: f.id, queue: f.queue, reason: f.reason }, "corrupt task dequeued; left in active");
+          } else {
+            started++;
+            this.startTask(f);
+          }
+        }
+      } catch (err) {
+        this.logFetchError(err);
+      } finally {
+        this.slots.release(n - started);
+      }
+      if (leading) {
+        this.leader = false;
+        leading = false;
+        if (started > 0) this.spuriousWakes = 0;
+        else if (this.lastWakeByBroker) this.spuriousWakes++;
+        this.lastWakeByBroker = false;
+      }
+      if (fetchedAny) {
+        this.workFound();
+      } else if (this.state === "running") {
+        // One loop (the leader) sleeps and probes; the others wait until some loop finds work.
+        if (!this.leader) {
+          this.leader = leading = true;
+          await this.sleep();
+        } else {
+          await new Promise<void>((r) => this.followers.push(r));
+        }
+      }
+    }
+  }
+
+  /** Some fetch found work: idle loops resume. */
+  private workFound(): void {
+    if (this.followers.length === 0 && !this.leader) return;
+    const f = this.followers;
+    this.followers = [];
+    for (const r of f) r();
+    this.wake();
+  }
+
+  private logFetchError(err: unknown): void {
+    const now = performance.now();
+    if (now - this.lastFetchErrorLogAt < 5000) {
+      this.suppressedFetchErrors++;
+      return;
+    }
+    this.log.error({ err, suppressed: this.suppressedFetchErrors }, "dequeue failed");
+    this.lastFetchErrorLogAt = now;
+    this.suppressedFetchErrors = 0;
+  }
+
+  /** Takes up to `max` tasks, draining queues in `order` (Go: the first queue with a task wins each round). */
+  private async fetch(order: readonly string[], max: number): Promise<(DequeuedTask | CorruptDequeue)[]> {
+    let out: (DequeuedTask | CorruptDequeue)[] = [];
+    for (const queue of order) {
+      let got: (DequeuedTask | CorruptDequeue)[];
+      try {
+        got = await this.d.broker.dequeueMany(queue, max - out.length);
+      } catch (err) {
+        if (out.length === 0) throw err;
+        this.log.error({ err, queue }, "dequeue failed");
+        break; // keep (and run) what earlier queues gave
+      }
+      out = out.length === 0 ? got : out.concat(got);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  private startTask(t: DequeuedTask): void {
+    const { msg } = t;
+    const clock = this.d.options.clock;
+    const now = clock.nowMs();
+    const ac = new AbortController();
+    const lease = new Lease(clock, t.leaseExpiresAtMs);
+    // The slot limits running user code: it is freed before the finalize write when fewer than
+    // `concurrency` writes are pending, so the next dequeue overlaps this task's write.
+    let slotHeld = true;
+    let finalizing = false;
+    const freeSlot = (): void => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.slots.release(1);
+    };
+    const active: ActiveTask = {
+      msg,
+      startedAtMs: now,
+      deadlineMs: computeDeadline(msg, now),
+      lease,
+      abort: (reason) => {
+        if (!ac.signal.aborted) ac.abort(reason);
+      },
+      userCodeDone: () => {
+        if (!slotHeld || this.finalizing >= this.d.options.concurrency) return;
+        this.finalizing++;
+        finalizing = true;
+        freeSlot();
+      },
+    };
+    lease.onExpired(() => active.abort(new LeaseExpiredError()));
+    if (this.state === "aborting") active.abort(new CanceledError("shutdown"));
+    this.active.set(msg.id, active);
+    if (this.log.isLevelEnabled("debug"))
+      this.log.debug({ taskId: msg.id, type: msg.type, queue: msg.queue }, "task started");
+    const run: Promise<void> = this.runner
+      .run(active, ac.signal)
+      .catch((err: unknown) =>
+        this.log.error({ taskId: msg.id, type: msg.type, queue: msg.queue, err }, "task runner failed"),
+      )
+      .finally(() => {
+        if (this.active.get(msg.id) === active) this.active.delete(msg.id);
+        this.runs.delete(run);
+        if (finalizing) this.finalizing--;
+        freeSlot();
+      });
+    this.runs.add(run);
+  }
+
+  /** The leader's sleep: the broker's wake-up, a poll timer (Go's jitter), or wake()/stop(). */
+  private sleep(): Promise<void> {
+    const interval = this.d.options.taskCheckIntervalMs;
+    const ms = interval / 2 + Math.random() * interval; // Go v0.25+: interval/2 + [0, interval)
+    return new Promise((resolve) => {
+      const ac = new AbortController();
+      let brokerTimer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        clearTimeout(brokerTimer);
+        this.wakers.delete(done);
+        ac.abort();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+      if (!this.d.options.instantPickup || this.state !== "running") return;
+      const watch = (): void => {
+        this.d.broker.waitForWork(this.order(), ms, ac.signal).then(
+          (woken) => {
+            if (ac.signal.aborted || !woken) return;
+            this.lastWakeByBroker = true;
+            done();
+          },
+          (err: unknown) => {
+            if (!ac.signal.aborted) this.log.debug({ err }, "waitForWork failed; polling");
+          },
+        );
+      };
+      const backoff = this.spuriousWakes === 0 ? 0 : Math.min(interval, 2 ** Math.min(this.spuriousWakes, 20));
+      if (backoff === 0) watch();
+      else brokerTimer = setTimeout(watch, backoff);
+    });
+  }
+}
+
+function isCorrupt(f: DequeuedTask | CorruptDequeue): f is CorruptDequeue {
+  return (f as CorruptDequeue).corrupt === true;
+}

@@ -1,0 +1,222 @@
+// Runs one dequeued task (spec §6.5-§6.7): builds its context and deadline, races the handler against
+// timeout, cancellation, lease loss and shutdown, then writes the outcome through the Finalizer.
+import type { Logger } from "pino";
+import { CanceledError, DeadlineExceededError, type HandlerContext, type HandlerFunc } from "../../handler.js";
+import { LeaseExpiredError, isRevokeTask, isSkipRetry, toError } from "../../retry.js";
+import type { ResolvedServerOptions } from "../../server-options.js";
+import { Task } from "../../task.js";
+import type { Broker } from "../base/broker.js";
+import type { TaskMessage } from "../base/message.js";
+import type { Finalizer } from "./finalizer.js";
+import type { Lease } from "./lease.js";
+
+/** Go's fallback when a message has neither timeout nor deadline: 30 minutes. */
+export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A task being processed, as the heartbeater and the subscriber see it. */
+export interface ActiveTask {
+  readonly msg: TaskMessage;
+  readonly startedAtMs: number;
+  /** Processing deadline, epoch ms (spec §6.6). */
+  readonly deadlineMs: number;
+  readonly lease: Lease;
+  /** Aborts the handler's signal with `reason` (cancellation, shutdown, lease loss). */
+  abort(reason: Error): void;
+  /** Called once user code (handler, errorHandler) is done and only the finalize write is left. */
+  userCodeDone(): void;
+}
+
+/** How an attempt ended. */
+type Outcome = { kind: "success" } | { kind: "failure"; error: Error } | { kind: "requeue" };
+
+/** Processing deadline of an attempt that starts at `nowMs` (spec §6.6; Go's computeDeadline). */
+export function computeDeadline(msg: TaskMessage, nowMs: number): number {
+  if (msg.timeout === 0 && msg.deadline === 0) return nowMs + DEFAULT_TIMEOUT_MS;
+  if (msg.timeout !== 0 && msg.deadline !== 0) {
+    return Math.min(Math.floor(nowMs / 1000) + msg.timeout, msg.deadline) * 1000;
+  }
+  if (msg.timeout !== 0) return nowMs + msg.timeout * 1000;
+  return msg.deadline * 1000;
+}
+
+/** Everything a runner needs. */
+export interface TaskRunnerDeps {
+  broker: Broker;
+  options: ResolvedServerOptions;
+  handler: HandlerFunc;
+  finalizer: Finalizer;
+  logger: Logger;
+}
+
+/** Executes tasks one attempt at a time; `run` never throws. */
+export class TaskRunner {
+  constructor(private readonly d: TaskRunnerDeps) {}
+
+  /** Runs the attempt of an active task, then finalizes it. */
+  async run(active: ActiveTask, signal: AbortSignal): Promise<void> {
+    const { msg } = active;
+    const log = this.d.logger;
+    const fields = { taskId: msg.id, type: msg.type, queue: msg.queue };
+    if (msg.timeout === 0 && msg.deadline === 0) {
+      log.error(fields, "internal error: task has neither timeout nor deadline; using 30m");
+    }
+    const task = new Task(msg.type, msg.payload, {}, msg.headers);
+    const ctx = this.context(active, signal);
+    const timer = this.armDeadline(active);
+    let outcome: Outcome;
+    try {
+      outcome = await this.execute(task, ctx, signal);
+    } finally {
+      clearTimeout(timer.handle);
+      timer.cancelled = true;
+    }
+    await this.finish(active, task, ctx, outcome, fields);
+  }
+
+  private context(active: ActiveTask, signal: AbortSignal): HandlerContext {
+    const { msg } = active;
+    const broker = this.d.broker;
+    return {
+      signal,
+      taskId: msg.id,
+      queue: msg.queue,
+      retryCount: msg.retried,
+      maxRetry: msg.retry,
+      deadline: new Date(active.deadlineMs),
+      resultWriter: {
+        taskId: msg.id,
+        async write(data: Uint8Array | string): Promise<number> {
+          if (signal.aborted) {
+            throw new Error(`failed to write task result: ${toError(signal.reason).message}`, { cause: signal.reason });
+          }
+          const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+          await broker.writeResult(msg.queue, msg.id, bytes);
+          return bytes.byteLength;
+        },
+      },
+    };
+  }
+
+  /** Aborts with DeadlineExceededError at the deadline (re-arming for deadlines beyond the timer range). */
+  private armDeadline(active: ActiveTask): { handle: NodeJS.Timeout | undefined; cancelled: boolean } {
+    const state: { handle: NodeJS.Timeout | undefined; cancelled: boolean } = { handle: undefined, cancelled: false };
+    const clock = this.d.options.clock;
+    const arm = (): void => {
+      if (state.cancelled) return;
+      const left = active.deadlineMs - clock.nowMs();
+      if (left <= 0) return active.abort(new DeadlineExceededError());
+      state.handle = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
+    arm();
+    return state;
+  }
+
+  private async execute(task: Task, ctx: HandlerContext, signal: AbortSignal): Promise<Outcome> {
+    if (signal.aborted) return abortOutcome(signal.reason);
+    let result: Promise<void> | void;
+    try {
+      result = this.d.handler(task, ctx);
+    } catch (thrown) {
+      return signal.aborted ? abortOutcome(signal.reason) : { kind: "failure", error: toError(thrown) };
+    }
+    if (!isPromiseLike(result)) return signal.aborted ? abortOutcome(signal.reason) : { kind: "success" };
+    const settled = Promise.resolve(result).then(
+      (): Outcome => ({ kind: "success" }),
+      (thrown: unknown): Outcome => ({ kind: "failure", error: toError(thrown) }),
+    );
+    if (signal.aborted) return abortOutcome(signal.reason);
+    const aborted = new Promise<Outcome>((resolve) =>
+      signal.addEventListener("abort", () => resolve(abortOutcome(signal.reason)), { once: true }),
+    );
+    return Promise.race([settled, aborted]);
+  }
+
+  private async finish(
+    active: ActiveTask,
+    task: Task,
+    ctx: HandlerContext,
+    outcome: Outcome,
+    fields: { taskId: string; type: string; queue: string },
+  ): Promise<void> {
+    const { msg } = active;
+    const { finalizer, logger: log, options } = this.d;
+    if (outcome.kind === "requeue") {
+      active.userCodeDone();
+      if (await finalizer.requeue(active)) log.info(fields, "task requeued at shutdown");
+      return;
+    }
+    if (outcome.kind === "success") {
+      active.userCodeDone();
+      const ok = msg.retention > 0 ? await finalizer.markAsComplete(active) : await finalizer.done(active);
+      if (ok && log.isLevelEnabled("debug")) log.debug(fields, msg.retention > 0 ? "task completed" : "task done");
+      return;
+    }
+    const error = outcome.error;
+    if (options.errorHandler) {
+      try {
+        await options.errorHandler(task, error, ctx);
+      } catch (err) {
+        log.error({ ...fields, err }, "errorHandler threw");
+      }
+    }
+    active.userCodeDone();
+    if (error instanceof LeaseExpiredError) {
+      log.warn(fields, "task lease expired; abandoned without writes (a recoverer will retry it)");
+      return;
+    }
+    const text = error.message;
+    if (isRevokeTask(error)) {
+      if (await finalizer.done(active)) log.warn({ ...fields, error: text }, "task revoked");
+    } else if (msg.retried >= msg.retry || isSkipRetry(error)) {
+      if (await finalizer.archive(active, text)) {
+        log.warn({ ...fields, error: text, retried: msg.retried, maxRetry: msg.retry }, "task archived");
+      }
+    } else {
+      const isFailure = safeIsFailure(options.isFailure, error, log, fields);
+      const delayMs = safeDelay(() => options.retryDelayFunc(msg.retried, error, task), log, fields);
+      const retryAtMs = options.clock.nowMs() + delayMs;
+      if (await finalizer.retry(active, retryAtMs, text, isFailure)) {
+        log.info(
+          {
+            ...fields,
+            error: text,
+            retried: msg.retried,
+            maxRetry: msg.retry,
+            retryAt: new Date(retryAtMs).toISOString(),
+          },
+          "task failed; retry scheduled",
+        );
+      }
+    }
+  }
+}
+
+function abortOutcome(reason: unknown): Outcome {
+  if (reason instanceof CanceledError && reason.why === "shutdown") return { kind: "requeue" };
+  return { kind: "failure", error: toError(reason) };
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<void> {
+  return typeof v === "object" && v !== null && typeof (v as PromiseLike<void>).then === "function";
+}
+
+function safeIsFailure(fn: (e: Error) => boolean, e: Error, log: Logger, fields: object): boolean {
+  try {
+    return fn(e) !== false;
+  } catch (err) {
+    log.error({ ...fields, err }, "isFailure threw; counting the error as a failure");
+    return true;
+  }
+}
+
+function safeDelay(fn: () => number, log: Logger, fields: object): number {
+  try {
+    const ms = fn();
+    if (typeof ms === "number" && Number.isFinite(ms) && ms >= 0) return ms;
+    log.error({ ...fields, delay: String(ms) }, "retryDelayFunc returned an invalid delay; using 0");
+  } catch (err) {
+    log.error({ ...fields, err }, "retryDelayFunc threw; retrying without delay");
+  }
+  return 0;
+}
