@@ -1,4 +1,5 @@
-// Test projects: unit (no Redis, simulated clock) and integration (real redis-server started by the global setup).
+// Test projects: unit (no Redis, simulated clock), integration (real redis-server started by the global setup)
+// and cluster (the core suites again, against a private 3-master Redis Cluster).
 import { defineConfig } from "vitest/config";
 
 const resolve = { conditions: ["vigil-source", "node", "import", "default"] };
@@ -38,6 +39,7 @@ export default defineConfig({
         test: {
           name: "cluster",
           include: ["packages/*/test/**/*.cluster.test.ts"],
+          globalSetup: ["packages/asynq/test/support/cluster-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -6,7 +6,7 @@ import * as keys from "../src/internal/base/keys.js";
 import { SimulatedClock } from "../src/internal/clock.js";
 import { BULK_BATCH_SIZE } from "../src/internal/rdb/inspect-mutation-support.js";
 import { scripts } from "../src/internal/rdb/scripts/index.gen.js";
-import { useTestRedis, workerDb } from "./support/redis.js";
+import { useTestRedis } from "./support/redis.js";
 import { many, seed } from "./support/mutation-seed.js";
 
 const t = useTestRedis();
@@ -22,18 +22,24 @@ async function states(redis: Redis, ids: readonly string[]): Promise<(string | n
   return ((await p.exec()) ?? []).map(([, v]) => v as string | null);
 }
 
-/** Runs `fn` while MONITOR records this DB's EVALSHA calls of `sha`; returns how many there were. */
+/**
+ * Runs `fn` while MONITOR (on every primary: one node, or each Cluster master) records this DB's EVALSHA
+ * calls of `sha`; returns how many there were.
+ */
 async function countScriptCalls(sha: string, fn: () => Promise<unknown>): Promise<number> {
-  const monitor = await t.redis().duplicate().monitor();
+  const nodes = await t.primaries();
+  const monitors = await Promise.all(nodes.map((n) => n.duplicate().monitor()));
   let calls = 0;
-  monitor.on("monitor", (_time: string, args: string[], _source: string, db: string) => {
-    if (Number(db) === workerDb() && args[0]?.toLowerCase() === "evalsha" && args[1] === sha) calls++;
-  });
+  for (const monitor of monitors) {
+    monitor.on("monitor", (_time: string, args: string[], _source: string, db: string) => {
+      if (Number(db) === t.db && args[0]?.toLowerCase() === "evalsha" && args[1] === sha) calls++;
+    });
+  }
   try {
     await fn();
-    await t.redis().ping();
+    await Promise.all(nodes.map((n) => n.ping()));
   } finally {
-    monitor.disconnect();
+    for (const monitor of monitors) monitor.disconnect();
   }
   return calls;
 }

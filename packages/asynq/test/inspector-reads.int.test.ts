@@ -27,7 +27,7 @@ let clock: SimulatedClock;
 let inspector: Inspector;
 beforeEach(() => {
   clock = new SimulatedClock(scene.meta.taken_at_unix_ms + 50);
-  inspector = new Inspector(t.url(), { clock });
+  inspector = new Inspector(t.connection(), { clock });
 });
 afterEach(async () => {
   await inspector.close();

@@ -144,7 +144,7 @@ describe("Client.enqueue replays Go's client_enqueue_* transitions", () => {
     const tr = loadTransition(file);
     expect(tr.operation.api).toBe("Client.Enqueue");
     await loadDump(t.redis(), tr.before);
-    const client = new Client(t.url());
+    const client = new Client(t.connection());
     clients.push(client);
 
     const opMs = Date.now();

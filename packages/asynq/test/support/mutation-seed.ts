@@ -18,7 +18,7 @@ export interface MutationSeed {
   uniqueKey?: string;
 }
 
-/** Queues `t` on pipeline `p`: the task hash, its container, the groups set and `asynq:queues`. */
+/** Queues `t` on pipeline `p`: the task hash, its container and the groups set (`asynq:queues` is up to the caller). */
 export function seedOn(p: ChainableCommander, t: MutationSeed): void {
   const msg = newTaskMessage({
     type: t.type ?? "email:welcome",
@@ -64,18 +64,25 @@ export function seedOn(p: ChainableCommander, t: MutationSeed): void {
       p.sadd(keys.allGroups(t.queue), t.group);
       break;
   }
-  p.sadd(keys.allQueues, t.queue);
 }
 
-/** Writes every task in `tasks` (pipelined in chunks of 5 000). */
+/**
+ * Writes every task in `tasks` (pipelined in chunks of 5 000 per queue, so each pipeline stays in one
+ * Redis Cluster slot), then adds their queues to `asynq:queues`.
+ */
 export async function seed(redis: Redis, tasks: readonly MutationSeed[]): Promise<void> {
-  for (let i = 0; i < tasks.length; i += 5000) {
-    const p = redis.pipeline();
-    for (const t of tasks.slice(i, i + 5000)) seedOn(p, t);
-    const results = (await p.exec()) ?? [];
-    const failed = results.find(([err]) => err);
-    if (failed) throw failed[0];
+  const queues = [...new Set(tasks.map((t) => t.queue))];
+  for (const queue of queues) {
+    const mine = tasks.filter((t) => t.queue === queue);
+    for (let i = 0; i < mine.length; i += 5000) {
+      const p = redis.pipeline();
+      for (const t of mine.slice(i, i + 5000)) seedOn(p, t);
+      const results = (await p.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+    }
   }
+  if (queues.length > 0) await redis.sadd(keys.allQueues, ...queues);
 }
 
 /** `n` tasks in one state with ids `<prefix>-00001` … and scores `base`, `base+1`, … */

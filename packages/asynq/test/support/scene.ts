@@ -1,6 +1,6 @@
 // Loads a fixture dump (scene.json / transition before|after) into Redis byte-exact, and dumps Redis
 // back in the same format with protobufs decoded, so tests compare structures rather than guesses.
-import type { Cluster, Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import { decodeTaskMessage } from "../../src/internal/base/message.js";
 import {
   decodeSchedulerEnqueueEvent,
@@ -116,15 +116,21 @@ function proto(b: Buffer, name: string, decode: (b: Buffer) => object): DumpByte
   }
 }
 
-/** Reads the whole DB into the dump format; protobuf values carry `decoded` (Vigil's field names). */
-export async function dumpRedis(redis: Redis, now = Date.now()): Promise<Dump> {
+/**
+ * Reads the whole DB into the dump format; protobuf values carry `decoded` (Vigil's field names).
+ * On a Cluster the keys of every master are read.
+ */
+export async function dumpRedis(redis: Redis | Cluster, now = Date.now()): Promise<Dump> {
   const keys: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "COUNT", "1000");
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== "0");
+  if (redis instanceof Cluster && redis.status !== "ready") await redis.ping();
+  for (const node of redis instanceof Cluster ? redis.nodes("master") : [redis]) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(cursor, "COUNT", "1000");
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== "0");
+  }
   keys.sort();
   const out: Dump = { meta: { taken_at_unix_ms: now }, keys: {} };
   for (const key of keys) {

@@ -1,0 +1,2 @@
+// The Client enqueueMany suite against the test Redis Cluster (cluster project).
+import "../client/enqueue-many.int.test.js";
