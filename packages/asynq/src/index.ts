@@ -100,3 +100,22 @@ export {
   isCorruptEntry,
 } from "./inspector-types.js";
 export type { SearchQuery, SearchOptions, SearchResult, JsonValue } from "./search-types.js";
+export type { TaskRecord } from "./transfer-types.js";
+export { Scheduler, entryIdOf, type FireResult } from "./scheduler.js";
+export type {
+  SchedulerOptions,
+  EntrySettings,
+  MissedRunPolicy,
+  SchedulerEntryRef,
+  RegisterOptions,
+} from "./scheduler-options.js";
+export { CronSpecError, isCronSpecError, parseCronSpec, type CronSchedule } from "./internal/cron/cron-spec.js";
+export { describeCronSpec } from "./internal/cron/describe.js";
+export {
+  PeriodicTaskManager,
+  FilePeriodicTaskConfigProvider,
+  parsePeriodicTaskEntry,
+  type PeriodicTaskConfig,
+  type PeriodicTaskConfigProvider,
+  type PeriodicTaskManagerOptions,
+} from "./periodic-task-manager.js";

@@ -20,6 +20,8 @@ import { type RedisConnectionOption, connect } from "./redis-options.js";
 import * as bulk from "./internal/rdb/inspect-bulk-mutations.js";
 import * as mutate from "./internal/rdb/inspect-mutations.js";
 import { planSearch, searchTasks } from "./internal/rdb/search.js";
+import { exportTasks, importTask } from "./internal/rdb/inspect-transfer.js";
+import type { TaskRecord } from "./transfer-types.js";
 import type { SearchOptions, SearchQuery, SearchResult } from "./search-types.js";
 import type { CorruptTaskInfo, PayloadInput, TaskInfo, TaskState } from "./task.js";
 
@@ -323,5 +325,27 @@ export class Inspector {
   /** Asks whichever server runs task `id` to cancel it (PUBLISH asynq:cancel); best effort. */
   async cancelProcessing(id: string): Promise<void> {
     return mutate.cancelProcessing(this.redis, this.clock, id);
+  }
+
+  // --- transfer (export/import) ---
+
+  /**
+   * One page of raw task records of a state (msg bytes and hash fields as stored), for backups,
+   * migrations and forensics. Resume with `nextCursor` until it is null.
+   * @example
+   * for (let c: string | null = "0"; c !== null; ) { const p = await inspector.exportTasks("default", "archived", { cursor: c }); c = p.nextCursor; }
+   */
+  async exportTasks(
+    queue: string,
+    state: TaskState,
+    options: { cursor?: string; count?: number; group?: string } = {},
+  ): Promise<{ records: TaskRecord[]; nextCursor: string | null }> {
+    await this.requireQueue("inspector.exportTasks", queue);
+    return exportTasks(this.redis, queue, state, options);
+  }
+
+  /** Puts an exported record back; "exists" (and no change) when its id is already in the queue. */
+  async importTask(record: TaskRecord): Promise<"imported" | "exists"> {
+    return importTask(this.redis, record);
   }
 }

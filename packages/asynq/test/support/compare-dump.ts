@@ -297,7 +297,7 @@ export function compareDumps(actual: Dump, expected: Dump, opts: CompareOptions)
       .filter((k) => ignore(k))
       .map((k) => ne.text(k)),
   );
-  const A = side(actual, na, (k) => expectedNames.has(na.text(k)));
+  const A = side(actual, na, (k) => ignore(k) || expectedNames.has(na.text(k)));
   const E = side(expected, ne, ignore);
   const out: string[] = [];
   for (const name of [...new Set([...A.keys(), ...E.keys()])].sort()) {

@@ -6,6 +6,9 @@ import { registerTask } from "./task.js";
 import { registerEnqueue } from "./enqueue.js";
 import { registerFleet } from "./cluster-info.js";
 import { registerDash } from "./dash.js";
+import { registerTransfer } from "./transfer.js";
+import { registerSearch } from "./search.js";
+import { registerCompletion } from "./completion.js";
 
 /** Adds all commands to the program. */
 export function registerCommands(program: Command, run: Runner): void {
@@ -14,4 +17,7 @@ export function registerCommands(program: Command, run: Runner): void {
   registerTask(program, run);
   registerEnqueue(program, run);
   registerDash(program, run);
+  registerTransfer(program, run);
+  registerSearch(program, run);
+  registerCompletion(program, run);
 }

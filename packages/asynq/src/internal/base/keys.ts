@@ -136,3 +136,30 @@ export function vigilQueuePrefix(q: string): string {
 export function wakeChannel(q: string): string {
   return `${vigilQueuePrefix(q)}wake`;
 }
+
+/** Leader lease of a highly available scheduler group (STRING holding the leader's scheduler id, PX). */
+export function schedulerLeaderKey(group: string): string {
+  return `vigil:cron:leader:${group}`;
+}
+/** Claim of one cron tick of one entry, so replicas enqueue it exactly once (STRING, EX 2 days). */
+export function cronFireKey(entryId: string, tickUnixSeconds: number): string {
+  return `vigil:cron:fire:${entryId}:${tickUnixSeconds}`;
+}
+/**
+ * Durable run log of one cron entry (ZSET, score = enqueue epoch ms, member = JSON
+ * `{taskId, queue, tickMs, manual}`), capped; unlike Go's history it survives scheduler restarts.
+ */
+export function cronRunsKey(entryId: string): string {
+  return `vigil:cron:runs:${entryId}`;
+}
+/** Last tick (epoch ms) each entry fired for, for the catch-up policy (HASH entry id → ms). */
+export const cronLastFire = "vigil:cron:last";
+/** Every cron entry the monitor has seen, Go or Vigil (HASH entry id → JSON snapshot with lastSeenMs). */
+export const cronKnownEntries = "vigil:cron:known";
+/**
+ * Run history of a queue: every finished attempt (ZSET, score = finish epoch ms, member = JSON
+ * `{taskId, type, queue, startMs, durationMs, outcome, error}`), capped by count and age.
+ */
+export function runHistoryKey(q: string): string {
+  return `${vigilQueuePrefix(q)}runs`;
+}

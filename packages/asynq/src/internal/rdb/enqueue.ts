@@ -30,12 +30,15 @@ function lockSeconds(ms: number): number {
  * Builds the message and picks the route at `nowMs`: process-at strictly after now → scheduled
  * (even with a group, Go quirk Q1), else a group → aggregating, else pending. The unique variants
  * take the lock with TTL = unique TTL, or (scheduled) process-at + unique TTL − now, truncated.
+ * With `wake`, a pending task's script also publishes on the queue's wake channel (enqueueMany publishes
+ * once per queue and chunk instead).
  */
 export function planEnqueue(
   type: string,
   payload: Uint8Array | null,
   o: ResolvedEnqueueOptions,
   nowMs: number,
+  wake = true,
 ): EnqueuePlan {
   const unique = o.uniqueTtlMs > 0;
   const lockKey = unique ? keys.uniqueKey(o.queue, type, payload) : "";
@@ -80,13 +83,15 @@ export function planEnqueue(
     return { msg, state: "aggregating", call, nextProcessAt: null };
   }
   const nowNs = msToNs(nowMs);
+  // Vigil's wake-up: the script PUBLISHes on vigil:{q}:wake so idle Vigil servers start the task at once.
+  const wakeArg = wake ? [keys.wakeChannel(o.queue)] : [];
   const call: ScriptCall = unique
     ? {
         script: scripts.enqueueUnique,
         keys: [lockKey, taskKey, keys.pendingKey(o.queue)],
-        args: [id, lockSeconds(o.uniqueTtlMs), bytes, nowNs],
+        args: [id, lockSeconds(o.uniqueTtlMs), bytes, nowNs, ...wakeArg],
       }
-    : { script: scripts.enqueue, keys: [taskKey, keys.pendingKey(o.queue)], args: [bytes, id, nowNs] };
+    : { script: scripts.enqueue, keys: [taskKey, keys.pendingKey(o.queue)], args: [bytes, id, nowNs, ...wakeArg] };
   return { msg, state: "pending", call, nextProcessAt: new Date(nowMs) };
 }
 

@@ -7,6 +7,7 @@ ARGV[1] -> task id (the lock's value)
 ARGV[2] -> lock TTL, whole seconds (>= 1)
 ARGV[3] -> encoded TaskMessage
 ARGV[4] -> now, unix nanoseconds (pending_since)
+ARGV[5] -> (optional, Vigil) wake channel vigil:{<q>}:wake to PUBLISH on, so idle Vigil servers start at once
 Output:
    1 -> enqueued
   -1 -> the lock is held by another task (duplicate; nothing written)
@@ -21,4 +22,7 @@ if redis.call("EXISTS", KEYS[2]) == 1 then
 end
 redis.call("HSET", KEYS[2], "msg", ARGV[3], "state", "pending", "pending_since", ARGV[4], "unique_key", KEYS[1])
 redis.call("LPUSH", KEYS[3], ARGV[1])
+if ARGV[5] and ARGV[5] ~= "" then
+  redis.call("PUBLISH", ARGV[5], "")
+end
 return 1
