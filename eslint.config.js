@@ -5,7 +5,10 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/*.gen.ts", "**/*_pb.ts", "bench/results/**"] },
   js.configs.recommended,
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
@@ -19,6 +22,10 @@ export default tseslint.config(
         clearInterval: "readonly",
         URL: "readonly",
         performance: "readonly",
+        AbortController: "readonly",
+        AbortSignal: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
       },
     },
     rules: {

@@ -54,7 +54,8 @@ export function formatOptionStrings(o: EnqueueOptions): string[] {
         out.push(`Group(${goQuote(String(v))})`);
         break;
       case "headers":
-        for (const [hk, hv] of Object.entries(v as Record<string, string>)) out.push(`Header(${JSON.stringify([hk, hv])})`);
+        for (const [hk, hv] of Object.entries(v as Record<string, string>))
+          out.push(`Header(${JSON.stringify([hk, hv])})`);
         break;
     }
   }
