@@ -1,7 +1,6 @@
 // Every server-side Go transition fixture (processing outcomes, heartbeats, forwarder, janitor, recoverer,
 // aggregator, scheduler writes) replayed as the same storage operation through RedisBroker, compared with `after`.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import * as keys from "../../src/internal/base/keys.js";
 import type { TaskMessage } from "../../src/internal/base/message.js";
@@ -260,7 +259,7 @@ describe("server-side transitions through RedisBroker", () => {
     const base = systemClock.nowMs();
     const goOp = tr.timing.op_started_ms!;
     const clock = new SimulatedClock(base);
-    broker = new RedisBroker(new Redis(t.url()), { clock, ownsConnection: true });
+    broker = new RedisBroker(t.redis().duplicate(), { clock, ownsConnection: true });
     const ctx: Ctx = {
       tr,
       broker,

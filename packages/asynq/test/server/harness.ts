@@ -1,6 +1,5 @@
 // Test harness for Server integration tests: servers on the real RedisBroker (optionally wrapped or on a
 // simulated clock) with captured JSON log lines, a Client and Inspector on the same DB, and waiting helpers.
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterEach } from "vitest";
 import { Client } from "../../src/client.js";
@@ -25,7 +24,7 @@ export function useServerHarness() {
 
   /** A RedisBroker on its own connection to the test DB (closed after the test). */
   function broker(clock?: Clock): RedisBroker {
-    const b = new RedisBroker(new Redis(t.url(), { maxRetriesPerRequest: 1 }), { clock, ownsConnection: true });
+    const b = new RedisBroker(t.redis().duplicate(), { clock, ownsConnection: true });
     cleanups.push(() => b.close());
     return b;
   }
@@ -49,13 +48,13 @@ export function useServerHarness() {
   }
 
   function client(): Client {
-    const c = new Client(t.url());
+    const c = new Client(t.connection());
     cleanups.push(() => c.close());
     return c;
   }
 
   function inspector(): Inspector {
-    const i = new Inspector(t.url());
+    const i = new Inspector(t.connection());
     cleanups.push(() => i.close());
     return i;
   }
