@@ -5,6 +5,7 @@ import { CommandContext } from "./context.js";
 import { loadConfigFile, resolveConnection, type ConnectionFlags } from "./config.js";
 import { EXIT, exitCodeOf, isUnavailable, UsageError } from "./errors.js";
 import { registerCommands } from "./commands/index.js";
+import type { Runner } from "./runner.js";
 
 /** Global flags every command accepts. */
 export interface GlobalFlags extends ConnectionFlags {
@@ -12,16 +13,6 @@ export interface GlobalFlags extends ConnectionFlags {
   color?: boolean;
   yes?: boolean;
 }
-
-/** A command body: receives the context and commander's parsed arguments. */
-export type Action = (ctx: CommandContext, ...args: never[]) => Promise<number | void>;
-
-/** Wraps a command body: builds the context from global flags, runs it, closes connections, returns an exit code. */
-/* eslint-disable @typescript-eslint/no-explicit-any -- commander hands each action its own argument tuple */
-export type Runner = (
-  body: (ctx: CommandContext, ...args: any[]) => Promise<number | void>,
-) => (...args: any[]) => Promise<void>;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const EXIT_HELP = `
 Exit codes:

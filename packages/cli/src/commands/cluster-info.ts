@@ -1,7 +1,7 @@
 // `vigil stats`, `vigil server ls`, `vigil group ls`, `vigil cron ls|history`: the fleet at a glance.
 import type { Command } from "commander";
 import { isCorruptEntry } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import { count, payloadJson, payloadPreview, shortDuration, when } from "../output/format.js";
 import { table } from "../output/table.js";
 import { intOption } from "./common.js";

@@ -1,7 +1,7 @@
 // `vigil completion bash|zsh|fish`: shell completion scripts generated from the command tree itself,
 // so they never fall out of date with the commands.
 import type { Command } from "commander";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import { UsageError } from "../errors.js";
 
 interface Node {

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import picocolors from "picocolors";
 import { isCorruptEntry, isCorruptTaskInfo, type QueueInfo, type TaskInfo } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { count, payloadPreview, percent, shortDuration, when } from "../output/format.js";

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { EnqueueOptions } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import { UsageError } from "../errors.js";
 import { payloadPreview, when } from "../output/format.js";
 import { keyValues } from "../output/table.js";

@@ -1,6 +1,6 @@
 // Every `vigil` command, registered in one place.
 import type { Command } from "commander";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import { registerQueue } from "./queue.js";
 import { registerTask } from "./task.js";
 import { registerEnqueue } from "./enqueue.js";

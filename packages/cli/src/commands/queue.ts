@@ -1,7 +1,7 @@
 // `vigil queue ls|inspect|history|pause|unpause|rm`: queues with their counts, history and lifecycle.
 import type { Command } from "commander";
 import type { QueueInfo } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import type { CommandContext } from "../context.js";
 import { bytes, count, percent, shortDuration } from "../output/format.js";
 import { keyValues, table } from "../output/table.js";

@@ -2,7 +2,7 @@
 // Streams matches as they are found (table rows, or one JSON object per line with --json); never blocks Redis.
 import type { Command } from "commander";
 import { isCorruptTaskInfo, type SearchQuery, type SearchResult } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import { UsageError } from "../errors.js";
 import { count, payloadPreview, when } from "../output/format.js";
 import { table } from "../output/table.js";

@@ -1,7 +1,7 @@
 // `vigil task ls|inspect|cancel|run|archive|delete|runall|archiveall|deleteall`: find and fix tasks.
 import type { Command } from "commander";
 import { isCorruptTaskInfo, type CorruptTaskInfo, type TaskInfo, type TaskState } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import type { CommandContext } from "../context.js";
 import { payloadJson, payloadPreview, when } from "../output/format.js";
 import { keyValues, table } from "../output/table.js";

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { Command } from "commander";
 import { TASK_STATES, type TaskRecord, type TaskState } from "@vigil/asynq";
-import type { Runner } from "../cli.js";
+import type { Runner } from "../runner.js";
 import type { CommandContext } from "../context.js";
 import { EXIT, UsageError } from "../errors.js";
 import { count } from "../output/format.js";
