@@ -100,6 +100,14 @@ export {
   isCorruptEntry,
 } from "./inspector-types.js";
 export type { SearchQuery, SearchOptions, SearchResult, JsonValue } from "./search-types.js";
+export type {
+  CronEntryStatus,
+  CronHealth,
+  CronRun,
+  CronRunOutcome,
+  CronRunTiming,
+  CronStatusOptions,
+} from "./cron-types.js";
 export type { TaskRecord } from "./transfer-types.js";
 export { Scheduler, entryIdOf, type FireResult } from "./scheduler.js";
 export type {

@@ -22,6 +22,8 @@ import * as mutate from "./internal/rdb/inspect-mutations.js";
 import { planSearch, searchTasks } from "./internal/rdb/search.js";
 import { exportTasks, importTask } from "./internal/rdb/inspect-transfer.js";
 import type { TaskRecord } from "./transfer-types.js";
+import { cronStatus, runCronEntryNow } from "./internal/rdb/cron-monitor.js";
+import type { CronEntryStatus, CronStatusOptions } from "./cron-types.js";
 import type { SearchOptions, SearchQuery, SearchResult } from "./search-types.js";
 import type { CorruptTaskInfo, PayloadInput, TaskInfo, TaskState } from "./task.js";
 
@@ -347,5 +349,25 @@ export class Inspector {
   /** Puts an exported record back; "exists" (and no change) when its id is already in the queue. */
   async importTask(record: TaskRecord): Promise<"imported" | "exists"> {
     return importTask(this.redis, record);
+  }
+
+  // --- cron monitoring ---
+
+  /**
+   * Health of every cron entry of any scheduler (Go or Vigil): expected ticks in the window matched to the
+   * enqueues seen (Go's history and Vigil's run log), missed and late ticks, each run's outcome, consecutive
+   * failures, next runs and one status (rules: internal/cron/monitor.ts). Entries are remembered in
+   * `vigil:cron:known`, so a stopped scheduler's entries show as scheduler-down for 7 days.
+   */
+  async cronStatus(options: CronStatusOptions = {}): Promise<CronEntryStatus[]> {
+    return cronStatus(this.redis, this.clock, options);
+  }
+
+  /**
+   * Enqueues a cron entry's task now (published or remembered entry) with its options, recorded in Go's
+   * history and as a manual run in Vigil's run log (never counted as a tick). Throws NOT_FOUND for an unknown id.
+   */
+  async runCronEntryNow(entryId: string): Promise<TaskInfo> {
+    return runCronEntryNow(this.redis, this.clock, entryId);
   }
 }

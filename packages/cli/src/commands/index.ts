@@ -6,6 +6,7 @@ import { registerTask } from "./task.js";
 import { registerEnqueue } from "./enqueue.js";
 import { registerFleet } from "./cluster-info.js";
 import { registerDash } from "./dash.js";
+import { registerCronMonitor } from "./cron-monitor.js";
 import { registerTransfer } from "./transfer.js";
 import { registerSearch } from "./search.js";
 import { registerCompletion } from "./completion.js";
@@ -13,6 +14,7 @@ import { registerCompletion } from "./completion.js";
 /** Adds all commands to the program. */
 export function registerCommands(program: Command, run: Runner): void {
   registerFleet(program, run);
+  registerCronMonitor(program, run); // after registerFleet: adds to its `cron` command
   registerQueue(program, run);
   registerTask(program, run);
   registerEnqueue(program, run);
