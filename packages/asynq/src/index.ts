@@ -98,6 +98,8 @@ export {
   type CorruptEntry,
   type CorruptEntryKind,
   isCorruptEntry,
+  type RedisNodeInfo,
+  type ClusterNodeInfo,
 } from "./inspector-types.js";
 export type { SearchQuery, SearchOptions, SearchResult, JsonValue } from "./search-types.js";
 export type {

@@ -136,3 +136,27 @@ export interface CorruptEntry {
 export function isCorruptEntry<T extends object>(x: T | CorruptEntry): x is CorruptEntry {
   return (x as CorruptEntry).corrupt === true;
 }
+
+/** One Redis primary's INFO, with the figures operators look at first. */
+export interface RedisNodeInfo {
+  /** host:port as connected. */
+  address: string;
+  version: string;
+  uptimeSeconds: number;
+  connectedClients: number;
+  usedMemoryBytes: number;
+  usedMemoryPeakBytes: number;
+  /** 0 = no limit. */
+  maxMemoryBytes: number;
+  role: string;
+  /** Every INFO field, sections flattened. */
+  info: Record<string, string>;
+}
+
+/** A Redis Cluster node serving a queue's slot (Go: ClusterNode). */
+export interface ClusterNodeInfo {
+  /** Node id. */
+  id: string;
+  /** host:port. */
+  addr: string;
+}

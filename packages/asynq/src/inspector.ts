@@ -3,6 +3,8 @@
 import type { Cluster, Redis } from "ioredis";
 import { InvalidOptionError, QueueNotFoundError } from "./errors.js";
 import type {
+  ClusterNodeInfo,
+  RedisNodeInfo,
   CorruptEntry,
   DailyStats,
   GroupInfo,
@@ -21,6 +23,7 @@ import * as bulk from "./internal/rdb/inspect-bulk-mutations.js";
 import * as mutate from "./internal/rdb/inspect-mutations.js";
 import { planSearch, searchTasks } from "./internal/rdb/search.js";
 import { exportTasks, importTask } from "./internal/rdb/inspect-transfer.js";
+import { clusterKeySlot, clusterNodes, redisInfo } from "./internal/rdb/inspect-redis.js";
 import type { TaskRecord } from "./transfer-types.js";
 import { cronStatus, runCronEntryNow } from "./internal/rdb/cron-monitor.js";
 import type { CronEntryStatus, CronStatusOptions } from "./cron-types.js";
@@ -369,5 +372,22 @@ export class Inspector {
    */
   async runCronEntryNow(entryId: string): Promise<TaskInfo> {
     return runCronEntryNow(this.redis, this.clock, entryId);
+  }
+
+  // --- redis ---
+
+  /** INFO of each Redis primary (one entry on a single node): version, uptime, clients, memory, and all fields. */
+  async redisInfo(): Promise<RedisNodeInfo[]> {
+    return redisInfo(this.redis);
+  }
+
+  /** Hash slot of a queue's keys in Redis Cluster (Go: ClusterKeySlot); FailedPreconditionError off a cluster. */
+  async clusterKeySlot(queue: string): Promise<number> {
+    return clusterKeySlot(this.redis, queue);
+  }
+
+  /** Cluster nodes serving a queue's slot (Go: ClusterNodes); FailedPreconditionError off a cluster. */
+  async clusterNodes(queue: string): Promise<ClusterNodeInfo[]> {
+    return clusterNodes(this.redis, queue);
   }
 }

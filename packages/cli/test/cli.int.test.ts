@@ -91,6 +91,10 @@ describe.each(sceneVersions)("vigil on the Go $version scene", ({ dir }) => {
     expect(s.aggregate.active).toBe(2);
     expect(s.aggregate.archived).toBe(2);
     expect(s.queues).toHaveLength(3);
+    expect(s.redis[0].version).toMatch(/^\d+\./);
+    const text = await vigil(["--redis", t.url(), "stats"], { clock });
+    expect(text.stdout).toMatch(/REDIS\s+ROLE\s+VERSION/);
+    expect(text.stdout).toMatch(/master\s+\d+\.\d+/);
   });
 });
 

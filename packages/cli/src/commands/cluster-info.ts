@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { isCorruptEntry } from "@vigil/asynq";
 import type { Runner } from "../runner.js";
-import { count, payloadJson, payloadPreview, shortDuration, when } from "../output/format.js";
+import { bytes, count, payloadJson, payloadPreview, shortDuration, when } from "../output/format.js";
 import { table } from "../output/table.js";
 import { intOption } from "./common.js";
 import { queueInfos, queueTable } from "./queue.js";
@@ -28,10 +28,12 @@ export function registerFleet(program: Command, run: Runner): void {
           "failed",
         ] as const;
         const aggregate = Object.fromEntries(states.map((s) => [s, infos.reduce((n, i) => n + i[s], 0)]));
+        const redis = await ctx.inspector().redisInfo();
         if (ctx.json)
           return ctx.printJson({
             aggregate: { ...aggregate, timestamp: new Date(ctx.io.clock.nowMs()) },
             queues: infos,
+            redis,
           });
         ctx.print(
           table(
@@ -41,6 +43,31 @@ export function registerFleet(program: Command, run: Runner): void {
           ),
         );
         if (infos.length) ctx.print(queueTable(infos, ctx.color));
+        ctx.print(
+          table(
+            [
+              { header: "REDIS" },
+              { header: "ROLE" },
+              { header: "VERSION" },
+              { header: "UPTIME", align: "right" },
+              { header: "CLIENTS", align: "right" },
+              { header: "MEMORY", align: "right" },
+              { header: "PEAK", align: "right" },
+              { header: "MAXMEMORY", align: "right" },
+            ],
+            redis.map((r) => [
+              r.address,
+              r.role,
+              r.version,
+              shortDuration(r.uptimeSeconds * 1000),
+              count(r.connectedClients),
+              bytes(r.usedMemoryBytes),
+              bytes(r.usedMemoryPeakBytes),
+              r.maxMemoryBytes ? bytes(r.maxMemoryBytes) : "none",
+            ]),
+            { color: ctx.color },
+          ),
+        );
       }),
     );
 
