@@ -103,6 +103,10 @@ export class Scheduler {
    */
   register(spec: string, task: Task, options: EnqueueOptions = {}, settings: EntrySettings = {}): string {
     const schedule = parseCronSpec(spec, { location: this.o.location });
+    // Go publishes no time zone, so a spec that relies on the scheduler's location is published with an
+    // explicit CRON_TZ= prefix (valid for Go too, same meaning): every reader then knows when it fires.
+    if (schedule.kind === "cron" && !schedule.zoneFromSpec && schedule.location !== "UTC")
+      spec = `CRON_TZ=${schedule.location} ${spec}`;
     const optionStrings = formatOptionStrings(options);
     const id = entryIdOf(spec, task, optionStrings);
     if (this.entries.has(id))

@@ -113,6 +113,12 @@ describe("Scheduler", () => {
     await s.heartbeat();
     clock.set(at("2026-11-28T19:00:00.5Z"));
     expect((await s.runDue()).map((f) => new Date(f.tickMs).toISOString())).toEqual(["2026-11-28T19:00:00.000Z"]);
+    // Go publishes no zone: the entry is published with an explicit CRON_TZ= prefix so every reader agrees.
+    await s.heartbeat();
+    const inspector = new Inspector(t.url(), { clock });
+    const [entry] = await inspector.schedulerEntries();
+    await inspector.close();
+    expect((entry as { spec: string }).spec).toBe("CRON_TZ=Asia/Ho_Chi_Minh 0 2 * * *");
   });
 
   it("missed runs: skip (Go's default) runs nothing after downtime; catch-up runs the newest missed tick once", async () => {
