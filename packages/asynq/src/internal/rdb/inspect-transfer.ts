@@ -7,26 +7,15 @@ import type { TaskState } from "../../task.js";
 import { decodeTaskMessage } from "../base/message.js";
 import * as keys from "../base/keys.js";
 import { runScript, replyInt } from "./run-script.js";
+import { stateZSetKey } from "./inspect-tasks.js";
 import { scripts } from "./scripts/index.gen.js";
 
 const ZSET_STATES = ["scheduled", "retry", "archived", "completed"] as const;
 
 function structureKey(queue: string, state: TaskState, group: string): string {
-  switch (state) {
-    case "pending":
-    case "active":
-      return state === "pending" ? keys.pendingKey(queue) : keys.activeKey(queue);
-    case "scheduled":
-      return keys.scheduledKey(queue);
-    case "retry":
-      return keys.retryKey(queue);
-    case "archived":
-      return keys.archivedKey(queue);
-    case "completed":
-      return keys.completedKey(queue);
-    case "aggregating":
-      return keys.groupKey(queue, group);
-  }
+  if (state === "pending") return keys.pendingKey(queue);
+  if (state === "active") return keys.activeKey(queue);
+  return stateZSetKey(queue, state, group);
 }
 
 /**
