@@ -101,19 +101,23 @@ export class Client {
         ? this.prepare(op, makeTask(op, a, b), c, this.clock.nowMs())
         : this.prepare(op, a, b as EnqueueOptions | undefined, this.clock.nowMs());
     const plan = planEnqueue(prepared.task.type, prepared.task.payload, prepared.options, this.clock.nowMs());
-    try {
-      await this.redis.sadd(keys.allQueues, prepared.options.queue);
-    } catch (e) {
-      throw redisError(op, e);
-    }
+    // The SADD and the script are sent together: one round trip instead of two. On one connection Redis
+    // still runs the SADD first, as Go does; only a failed SADD no longer stops the script. When the
+    // script wrote the task its outcome is returned (an error would invite a duplicate enqueue; the next
+    // enqueue registers the queue again), otherwise the SADD's error comes first, as in Go.
+    const registered = this.redis.sadd(keys.allQueues, prepared.options.queue).then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
     let reply: Reply;
     try {
       reply = await runScript(this.redis, plan.call.script, plan.call.keys, plan.call.args);
     } catch (e) {
-      throw redisError(op, e);
+      throw redisError(op, (await registered)?.e ?? e);
     }
+    const saddFailed = await registered;
     const out = planOutcome(op, plan, reply);
-    if (out instanceof Error) throw out;
+    if (out instanceof Error) throw saddFailed ? redisError(op, saddFailed.e) : out;
     return out;
   }
 

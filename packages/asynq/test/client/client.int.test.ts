@@ -108,6 +108,17 @@ describe("Client.enqueue", () => {
     expect(await t.redis().smembers(keys.allQueues)).toEqual(["default"]);
   });
 
+  it("sends the SADD and the script in one round trip: a failed SADD does not hide a task that was written", async () => {
+    const c = client();
+    await t.redis().set(keys.allQueues, "not a set"); // SADD now fails with WRONGTYPE; the script still runs
+    const info = await c.enqueue("a", "1", { taskId: "written" });
+    expect(info.id).toBe("written");
+    expect(await t.redis().lrange(keys.pendingKey("default"), 0, -1)).toEqual(["written"]);
+    const err = await c.enqueue("a", "2", { taskId: "written" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AsynqError);
+    expect((err as AsynqError).message).toMatch(/WRONGTYPE/); // the task was not written: the SADD's error, as Go
+  });
+
   it.each<[string, string, unknown[], string]>([
     ["blank type", "type", ["  ", "p"], "non-blank"],
     ["blank queue", "queue", ["a", "p", { queue: " " }], "non-blank"],
