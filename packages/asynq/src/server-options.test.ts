@@ -20,6 +20,7 @@ describe("resolveServerOptions defaults", () => {
       delayedTaskCheckIntervalMs: 5000,
       heartbeatIntervalMs: 5000,
       recovererIntervalMs: 60_000,
+      leaseDurationMs: 30_000,
       groupGracePeriodMs: 60_000,
       groupMaxDelayMs: 0,
       groupMaxSize: 0,
@@ -57,6 +58,11 @@ describe("resolveServerOptions defaults", () => {
     expect(o.dequeueBatchSize).toBe(32);
   });
 
+  it("rounds leaseDuration up to whole seconds", () => {
+    expect(resolveServerOptions({ leaseDuration: 2500, heartbeatInterval: "1s" }).leaseDurationMs).toBe(3000);
+    expect(resolveServerOptions({ leaseDuration: "4s", heartbeatInterval: "1s" }).leaseDurationMs).toBe(4000);
+  });
+
   it("drops blank names and priorities <= 0 like Go, falling back to default", () => {
     expect(resolveServerOptions({ queues: { a: 2, " ": 3, b: 0, c: -1 } }).queues).toEqual({ a: 2 });
     expect(resolveServerOptions({ queues: { b: 0 } }).queues).toEqual({ default: 1 });
@@ -77,6 +83,9 @@ describe("resolveServerOptions errors", () => {
     ["groupMaxSize", { groupMaxSize: -1 }],
     ["janitorBatchSize", { janitorBatchSize: 0 }],
     ["heartbeatInterval", { heartbeatInterval: 10 }],
+    ["leaseDuration", { leaseDuration: 500 }],
+    ["leaseDuration", { leaseDuration: "5s" }],
+    ["leaseDuration", { heartbeatInterval: "30s" }],
     ["strictPriority", { strictPriority: "yes" as never }],
     ["logLevel", { logLevel: "verbose" as never }],
     ["retryDelayFunc", { retryDelayFunc: 5 as never }],

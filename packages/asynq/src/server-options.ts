@@ -51,6 +51,13 @@ export interface ServerOptions {
   heartbeatInterval?: Duration;
   /** Recoverer period (expired leases of dead workers; also runs at start). @defaultValue "60s" */
   recovererInterval?: Duration;
+  /**
+   * Lease a worker takes on each task at dequeue and on every heartbeat, whole seconds; must be longer than
+   * heartbeatInterval. The recoverer takes a task once its lease has been expired for min(30 s, leaseDuration)
+   * (Go: a fixed 30 s lease and 30 s clock-skew allowance), so shorter leases recover a dead worker's tasks
+   * sooner. @defaultValue "30s" (Go's LeaseDuration)
+   */
+  leaseDuration?: Duration;
   /** Aggregates a group's tasks into one; enables the aggregator. */
   groupAggregator?: GroupAggregator;
   /** A group is aggregated once no task was added for this long (>= 1 s). @defaultValue "1m" */
@@ -90,6 +97,8 @@ export interface ResolvedServerOptions {
   readonly delayedTaskCheckIntervalMs: number;
   readonly heartbeatIntervalMs: number;
   readonly recovererIntervalMs: number;
+  /** Lease duration in milliseconds, a whole number of seconds. */
+  readonly leaseDurationMs: number;
   readonly groupAggregator: GroupAggregator | undefined;
   readonly groupGracePeriodMs: number;
   readonly groupMaxDelayMs: number;
@@ -119,6 +128,7 @@ const OPTION_NAMES = [
   "delayedTaskCheckInterval",
   "heartbeatInterval",
   "recovererInterval",
+  "leaseDuration",
   "groupAggregator",
   "groupGracePeriod",
   "groupMaxDelay",
@@ -203,6 +213,16 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   }
   const fetchers = int("fetchers", o.fetchers, 1, Math.min(4, Math.ceil(concurrency / 4)));
   const logger = o.logger ?? pino({ level: o.logLevel ?? "info", name: "vigil" });
+  const heartbeatIntervalMs = duration("heartbeatInterval", o.heartbeatInterval, 5000, 1000);
+  const leaseDurationMs = Math.ceil(duration("leaseDuration", o.leaseDuration, 30_000, 1000) / 1000) * 1000;
+  if (leaseDurationMs <= heartbeatIntervalMs) {
+    throw new InvalidOptionError(
+      OP,
+      "leaseDuration",
+      o.leaseDuration ?? "30s",
+      `whole seconds longer than heartbeatInterval (${heartbeatIntervalMs} ms)`,
+    );
+  }
   return Object.freeze({
     concurrency,
     queues: Object.freeze(resolveQueues(o.queues)),
@@ -217,8 +237,9 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     healthCheckFunc: fn("healthCheckFunc", o.healthCheckFunc, "a function (error | null)"),
     healthCheckIntervalMs: duration("healthCheckInterval", o.healthCheckInterval, 15_000, 1),
     delayedTaskCheckIntervalMs: duration("delayedTaskCheckInterval", o.delayedTaskCheckInterval, 5000, 1),
-    heartbeatIntervalMs: duration("heartbeatInterval", o.heartbeatInterval, 5000, 1000),
+    heartbeatIntervalMs,
     recovererIntervalMs: duration("recovererInterval", o.recovererInterval, 60_000, 1),
+    leaseDurationMs,
     groupAggregator: fn("groupAggregator", o.groupAggregator, "a function (group, tasks) => Task"),
     groupGracePeriodMs: duration("groupGracePeriod", o.groupGracePeriod, 60_000, 1000),
     groupMaxDelayMs: duration("groupMaxDelay", o.groupMaxDelay, 0, 0),

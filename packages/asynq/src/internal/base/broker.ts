@@ -57,13 +57,16 @@ export interface AggregationCriteria {
 
 /** Storage operations of the worker side. Every method maps to one step of spec §6-§11. */
 export interface Broker {
-  /** Tries each queue in order; returns the first task taken (pending → active, lease now+30 s) or null. */
-  dequeue(queues: readonly string[]): Promise<DequeuedTask | CorruptDequeue | null>;
+  /**
+   * Tries each queue in order; returns the first task taken (pending → active, lease now + `leaseSeconds`,
+   * default 30 s) or null.
+   */
+  dequeue(queues: readonly string[], leaseSeconds?: number): Promise<DequeuedTask | CorruptDequeue | null>;
   /**
    * Takes up to `max` tasks from one queue in one round trip, each exactly as {@link Broker.dequeue} would
    * (same keys, lease and hash fields per task); `[]` when the queue is paused or empty. Vigil addition.
    */
-  dequeueMany(queue: string, max: number): Promise<Array<DequeuedTask | CorruptDequeue>>;
+  dequeueMany(queue: string, max: number, leaseSeconds?: number): Promise<Array<DequeuedTask | CorruptDequeue>>;
   /**
    * Runs many finalizations in one round trip per queue; each op ends in the same state as its single-task
    * method. Never throws: returns, per op and in order, null or the error the single-task method would throw
@@ -89,8 +92,11 @@ export interface Broker {
   archive(msg: TaskMessage, errorMsg: string): Promise<void>;
   /** Shutdown abort: back to the head of pending (RPUSH), no pending_since. */
   requeue(msg: TaskMessage): Promise<void>;
-  /** Extends leases of in-flight tasks of one queue to now+30 s (ZADD XX); returns the new expiry, epoch ms. */
-  extendLeases(queue: string, ids: readonly string[]): Promise<number>;
+  /**
+   * Extends leases of in-flight tasks of one queue to now + `leaseSeconds` (default 30 s) with ZADD XX;
+   * returns the new expiry, epoch ms.
+   */
+  extendLeases(queue: string, ids: readonly string[], leaseSeconds?: number): Promise<number>;
   /** Writes the handler's result (HSET result). */
   writeResult(queue: string, id: string, data: Uint8Array): Promise<void>;
   /** Writes server and worker heartbeat records. */

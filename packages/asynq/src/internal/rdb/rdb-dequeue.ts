@@ -12,7 +12,7 @@ import { scripts } from "./scripts/index.gen.js";
 export const DEQUEUE_MAX_BATCH = 500;
 
 /**
- * Takes up to `max` tasks from `queue` (pending → active, lease now + 30 s), in dequeue order.
+ * Takes up to `max` tasks from `queue` (pending → active, lease now + `leaseSeconds`), in dequeue order.
  * A missing hash comes back as a {@link CorruptDequeue} (the script already dropped the id); a msg that does
  * not decode is archived byte for byte and also reported as corrupt.
  */
@@ -20,11 +20,12 @@ export async function dequeueFrom(
   ctx: RdbContext,
   queue: string,
   max: number,
+  leaseSeconds = LEASE_SECONDS,
 ): Promise<Array<DequeuedTask | CorruptDequeue>> {
   const op = "broker.dequeue";
   const count = Math.max(1, Math.min(DEQUEUE_MAX_BATCH, Math.floor(max)));
   const nowMs = ctx.clock.nowMs();
-  const expiry = toSeconds(nowMs) + LEASE_SECONDS;
+  const expiry = toSeconds(nowMs) + leaseSeconds;
   let flat;
   try {
     const reply = await runScript(

@@ -44,9 +44,14 @@ export async function clearServerState(ctx: RdbContext, host: string, pid: numbe
   );
 }
 
-/** §6.3: `ZADD lease XX <now+30> id ...`; returns the new expiry in epoch ms (also when `ids` is empty). */
-export async function extendLeases(ctx: RdbContext, queue: string, ids: readonly string[]): Promise<number> {
-  const expiry = toSeconds(ctx.clock.nowMs()) + LEASE_SECONDS;
+/** §6.3: `ZADD lease XX <now+lease> id ...`; returns the new expiry in epoch ms (also when `ids` is empty). */
+export async function extendLeases(
+  ctx: RdbContext,
+  queue: string,
+  ids: readonly string[],
+  leaseSeconds = LEASE_SECONDS,
+): Promise<number> {
+  const expiry = toSeconds(ctx.clock.nowMs()) + leaseSeconds;
   if (ids.length > 0) {
     const args: (string | number)[] = [];
     for (const id of ids) args.push(expiry, id);

@@ -53,17 +53,17 @@ export class RedisBroker implements Broker {
   }
 
   /** Tries each queue in order; the first task taken (or corrupt record met) wins; null when all are empty. */
-  async dequeue(queues: readonly string[]): Promise<DequeuedTask | CorruptDequeue | null> {
+  async dequeue(queues: readonly string[], leaseSeconds?: number): Promise<DequeuedTask | CorruptDequeue | null> {
     for (const q of queues) {
-      const [first] = await dequeueFrom(this.ctx, q, 1);
+      const [first] = await dequeueFrom(this.ctx, q, 1, leaseSeconds);
       if (first) return first;
     }
     return null;
   }
 
   /** Up to `max` tasks of `queue` in one script call (at most 500), each as {@link RedisBroker.dequeue} would. */
-  dequeueMany(queue: string, max: number): Promise<Array<DequeuedTask | CorruptDequeue>> {
-    return dequeueFrom(this.ctx, queue, max);
+  dequeueMany(queue: string, max: number, leaseSeconds?: number): Promise<Array<DequeuedTask | CorruptDequeue>> {
+    return dequeueFrom(this.ctx, queue, max, leaseSeconds);
   }
 
   private async finalize(op: string, msg: TaskMessage, call: ScriptCall): Promise<void> {
@@ -121,8 +121,8 @@ export class RedisBroker implements Broker {
   }
 
   /** ZADD XX of the leases; returns the new expiry (epoch ms). */
-  extendLeases(queue: string, ids: readonly string[]): Promise<number> {
-    return heartbeat.extendLeases(this.ctx, queue, ids);
+  extendLeases(queue: string, ids: readonly string[], leaseSeconds?: number): Promise<number> {
+    return heartbeat.extendLeases(this.ctx, queue, ids, leaseSeconds);
   }
 
   /** HSET result (§6.11). */

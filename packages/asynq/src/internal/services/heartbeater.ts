@@ -131,6 +131,7 @@ export class Heartbeater {
           const expiry = await this.broker.extendLeases(
             queue,
             tasks.map((t) => t.msg.id),
+            this.options.leaseDurationMs / 1000,
           );
           for (const t of tasks) {
             if (!t.lease.reset(expiry)) t.lease.notifyExpiration();

@@ -191,7 +191,7 @@ export class Processor {
     for (const queue of order) {
       let got: (DequeuedTask | CorruptDequeue)[];
       try {
-        got = await this.d.broker.dequeueMany(queue, max - out.length);
+        got = await this.d.broker.dequeueMany(queue, max - out.length, this.d.options.leaseDurationMs / 1000);
       } catch (err) {
         if (out.length === 0) throw err;
         this.log.error({ err, queue }, "dequeue failed");

@@ -1,6 +1,6 @@
 // The recoverer (spec §6.9): at start and every 60 s, active tasks whose lease expired more than 30 s ago
-// (their worker is gone) are retried or archived with `asynq: task lease expired`; then stale aggregation
-// sets are put back into their groups (§11.4).
+// (their worker is gone; less with a leaseDuration under 30 s) are retried or archived with
+// `asynq: task lease expired`; then stale aggregation sets are put back into their groups (§11.4).
 import type { Logger } from "pino";
 import { ErrLeaseExpired, LEASE_EXPIRED_TEXT } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
@@ -43,7 +43,8 @@ export class Recoverer {
     const queues = Object.keys(o.queues);
     let msgs: TaskMessage[] = [];
     try {
-      msgs = await this.broker.listLeaseExpired(queues, o.clock.nowMs() - RECOVER_CUTOFF_MS);
+      const cutoffMs = Math.min(RECOVER_CUTOFF_MS, o.leaseDurationMs);
+      msgs = await this.broker.listLeaseExpired(queues, o.clock.nowMs() - cutoffMs);
     } catch (err) {
       this.logger.error({ err }, "could not list tasks with expired leases");
     }
