@@ -2,6 +2,7 @@
 // (their worker is gone; less with a leaseDuration under 30 s) are retried or archived with
 // `asynq: task lease expired`; then stale aggregation sets are put back into their groups (§11.4).
 import type { Logger } from "pino";
+import { isTaskNotFoundError } from "../../errors.js";
 import { ErrLeaseExpired, LEASE_EXPIRED_TEXT } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
 import { Task } from "../../task.js";
@@ -84,7 +85,10 @@ export class Recoverer {
         "recovered task with expired lease: retry scheduled",
       );
     } catch (err) {
-      this.logger.error({ ...fields, err }, "could not recover task with expired lease");
+      // Every server's recoverer lists the same expired leases; the first write wins, the others find
+      // the task no longer active (Go logs these as warnings too). Only other failures are errors.
+      if (isTaskNotFoundError(err)) this.logger.debug(fields, "task with expired lease already recovered elsewhere");
+      else this.logger.error({ ...fields, err }, "could not recover task with expired lease");
     }
   }
 }
