@@ -39,6 +39,13 @@ interface Services {
   healthchecker: Healthchecker;
 }
 
+/**
+ * Timeout of each command on the connections a Server opens (go-redis's default ReadTimeout, 3 s): a Redis that
+ * stops answering shows up as logged errors of every service instead of silently hanging them. A connection
+ * given as `{ url, options: { commandTimeout } }` overrides it; an ioredis client passed in is used as it is.
+ */
+const COMMAND_TIMEOUT_MS = 3000;
+
 let injectedBroker: Broker | undefined;
 
 /**
@@ -69,7 +76,7 @@ export class Server {
       this.broker = injectedBroker;
       this.ownsBroker = false;
     } else {
-      const { redis, owned } = connect(connection, { lazyConnect: true });
+      const { redis, owned } = connect(connection, { lazyConnect: true, commandTimeout: COMMAND_TIMEOUT_MS });
       this.broker = new RedisBroker(redis, { clock: this.options.clock, ownsConnection: owned });
       this.ownsBroker = true;
     }
