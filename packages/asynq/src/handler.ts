@@ -1,6 +1,7 @@
 // What a Server runs: the Handler / HandlerFunc types, middleware, and the HandlerContext a handler receives
 // (abort signal, task identity, retry counts, result writer). Go: asynq.Handler and the task context helpers.
 import type { Task } from "./task.js";
+import type { TaskLogger } from "./task-extras-types.js";
 
 /** Writes the task's result into its hash (`result` field); refused once the task's signal is aborted. */
 export interface ResultWriter {
@@ -29,6 +30,19 @@ export interface HandlerContext {
   readonly deadline: Date;
   /** Writes the task's result (Go: task.ResultWriter()). */
   readonly resultWriter: ResultWriter;
+  /**
+   * Per-task log (Vigil): `ctx.log(msg, fields?)`, `ctx.log.warn(...)`, `ctx.log.error(...)`. Never blocks: lines
+   * are kept with the task (`inspector.taskLogs`, `vigil task logs`) and also go to the server's logger.
+   */
+  readonly log: TaskLogger;
+  /**
+   * Saves progress durably (Vigil); resolves once stored. It survives crashes and retries: the next attempt
+   * reads it with {@link HandlerContext.lastCheckpoint}. Deleted when the task succeeds; kept (with a TTL)
+   * when it is archived. `state` is any JSON value.
+   */
+  checkpoint(state: unknown): Promise<void>;
+  /** The state of the task's last checkpoint (saved by this or an earlier attempt), or undefined (Vigil). */
+  lastCheckpoint<T = unknown>(): Promise<T | undefined>;
 }
 
 /** A function that processes one task; it resolves on success and throws (or rejects) on failure. */

@@ -111,6 +111,19 @@ export type {
   CronStatusOptions,
 } from "./cron-types.js";
 export type { TaskRecord } from "./transfer-types.js";
+export type {
+  TaskLogLevel,
+  TaskLogFields,
+  TaskLogger,
+  TaskLogLine,
+  TaskLogsOptions,
+  Checkpoint,
+  RunOutcome,
+  RunRecord,
+  RunHistoryOptions,
+  RateLimit,
+} from "./task-extras-types.js";
+export type { ServerExtrasOptions } from "./server-extras-options.js";
 export { Scheduler, entryIdOf, type FireResult } from "./scheduler.js";
 export type {
   SchedulerOptions,

@@ -27,6 +27,8 @@ import { clusterKeySlot, clusterNodes, redisInfo } from "./internal/rdb/inspect-
 import type { TaskRecord } from "./transfer-types.js";
 import { cronStatus, runCronEntryNow } from "./internal/rdb/cron-monitor.js";
 import type { CronEntryStatus, CronStatusOptions } from "./cron-types.js";
+import { dropCheckpoint, getCheckpoint, runHistory, taskLogs } from "./internal/rdb/inspect-extras.js";
+import type { Checkpoint, RunHistoryOptions, RunRecord, TaskLogLine, TaskLogsOptions } from "./task-extras-types.js";
 import type { SearchOptions, SearchQuery, SearchResult } from "./search-types.js";
 import type { CorruptTaskInfo, PayloadInput, TaskInfo, TaskState } from "./task.js";
 
@@ -229,9 +231,10 @@ export class Inspector {
     return mutate.archiveTask(this.redis, this.clock, queue, id);
   }
 
-  /** Deletes a task that is not active, releasing its unique lock. */
+  /** Deletes a task that is not active, releasing its unique lock (and dropping its Vigil checkpoint). */
   async deleteTask(queue: string, id: string): Promise<void> {
-    return mutate.deleteTask(this.redis, this.clock, queue, id);
+    await mutate.deleteTask(this.redis, this.clock, queue, id);
+    await dropCheckpoint(this.redis, queue, id);
   }
 
   /** Replaces the payload of a scheduled task (asynq v0.26 UpdateTaskPayload); other states are refused. */
@@ -372,6 +375,29 @@ export class Inspector {
    */
   async runCronEntryNow(entryId: string): Promise<TaskInfo> {
     return runCronEntryNow(this.redis, this.clock, entryId);
+  }
+
+  // --- task logs, checkpoints, run history (Vigil; `vigil:` keys, empty when absent) ---
+
+  /**
+   * Log lines a task's handler wrote with `ctx.log`, oldest first: the newest `limit` (default 1000), or with
+   * `since` (a line id, exclusive, or a time) the first `limit` after it. [] when there are none.
+   */
+  async taskLogs(queue: string, id: string, options: TaskLogsOptions = {}): Promise<TaskLogLine[]> {
+    return taskLogs(this.redis, queue, id, options);
+  }
+
+  /** The task's last checkpoint (`ctx.checkpoint`), or null (none saved, task succeeded, or expired). */
+  async getCheckpoint(queue: string, id: string): Promise<Checkpoint | null> {
+    return getCheckpoint(this.redis, queue, id);
+  }
+
+  /**
+   * Finished attempts of a queue's tasks, newest first (default 100), optionally since a time and for one task
+   * id or type. Outlives the tasks themselves (a succeeded task's hash is gone, its runs stay). [] without history.
+   */
+  async runHistory(queue: string, options: RunHistoryOptions = {}): Promise<RunRecord[]> {
+    return runHistory(this.redis, queue, options);
   }
 
   // --- redis ---

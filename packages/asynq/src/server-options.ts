@@ -7,6 +7,12 @@ import type { HandlerContext } from "./handler.js";
 import { type Clock, systemClock } from "./internal/clock.js";
 import { parseDuration } from "./internal/base/duration.js";
 import type { Duration } from "./options.js";
+import {
+  EXTRAS_OPTION_NAMES,
+  type ResolvedServerExtras,
+  type ServerExtrasOptions,
+  resolveServerExtras,
+} from "./server-extras-options.js";
 import { type IsFailureFunc, type RetryDelayFunc, defaultIsFailure, defaultRetryDelay } from "./retry.js";
 import type { Task } from "./task.js";
 
@@ -19,8 +25,11 @@ export type GroupAggregator = (group: string, tasks: Task[]) => Task | Promise<T
 /** Log levels a Server logs at. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "fatal";
 
-/** Options of a {@link Server}; every field is optional. Durations are milliseconds or strings like "30s". */
-export interface ServerOptions {
+/**
+ * Options of a {@link Server}; every field is optional. Durations are milliseconds or strings like "30s".
+ * Vigil's additions (task logs, checkpoints, run history, rate limits) are in {@link ServerExtrasOptions}.
+ */
+export interface ServerOptions extends ServerExtrasOptions {
   /** Max tasks processed at once. @defaultValue the number of CPUs */
   concurrency?: number;
   /** Queue name → priority (positive integer). Blank names and priorities <= 0 are dropped, as Go does. @defaultValue { default: 1 } */
@@ -109,6 +118,8 @@ export interface ResolvedServerOptions {
   readonly dequeueBatchSize: number;
   readonly instantPickup: boolean;
   readonly clock: Clock;
+  /** Vigil's additions: task logs, checkpoints, run history, rate limits. */
+  readonly extras: ResolvedServerExtras;
 }
 
 const OP = "server.options";
@@ -139,6 +150,7 @@ const OPTION_NAMES = [
   "dequeueBatchSize",
   "instantPickup",
   "clock",
+  ...EXTRAS_OPTION_NAMES,
 ] as const satisfies readonly (keyof ServerOptions)[];
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "fatal"];
 const MAX_INT32 = 2_147_483_647;
@@ -250,5 +262,6 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     dequeueBatchSize: int("dequeueBatchSize", o.dequeueBatchSize, 1, Math.min(32, concurrency)),
     instantPickup: o.instantPickup ?? true,
     clock: o.clock ?? systemClock,
+    extras: resolveServerExtras(o),
   });
 }

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { Runner } from "../runner.js";
 import { registerQueue } from "./queue.js";
 import { registerTask } from "./task.js";
+import { registerTaskExtras } from "./task-extras.js";
 import { registerEnqueue } from "./enqueue.js";
 import { registerFleet } from "./cluster-info.js";
 import { registerDash } from "./dash.js";
@@ -17,6 +18,7 @@ export function registerCommands(program: Command, run: Runner): void {
   registerCronMonitor(program, run); // after registerFleet: adds to its `cron` command
   registerQueue(program, run);
   registerTask(program, run);
+  registerTaskExtras(program, run); // after registerTask: adds to its `task` command
   registerEnqueue(program, run);
   registerDash(program, run);
   registerTransfer(program, run);

@@ -3,6 +3,7 @@
 // so tests can wrap the real Redis broker to simulate outages.
 import type { TaskMessage } from "./message.js";
 import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord, ServerInfoRecord, WorkerInfoRecord } from "./info.js";
+import type { DeferItem, FinalizeExtras, RateLimitSpec, TaskLogBatch, TaskLogRetention } from "./extras.js";
 
 /** A task taken from a queue by {@link Broker.dequeue}. */
 export interface DequeuedTask {
@@ -39,14 +40,17 @@ export interface Heartbeat {
 
 /**
  * One finalization for {@link Broker.finalizeMany}: the same effect as the single-task method of that name
- * (`done`, `markAsComplete`, `retry`, `archive`, `requeue`).
+ * (`done`, `markAsComplete`, `retry`, `archive`, `requeue`), plus Vigil's extras (run history, checkpoint
+ * deletion) written in the same round trip.
  */
-export type FinalizeOp =
+export type FinalizeOp = (
   | { kind: "done"; msg: TaskMessage }
   | { kind: "markAsComplete"; msg: TaskMessage }
   | { kind: "retry"; msg: TaskMessage; retryAtMs: number; failure: FailureRecord }
   | { kind: "archive"; msg: TaskMessage; errorMsg: string }
-  | { kind: "requeue"; msg: TaskMessage };
+  | { kind: "requeue"; msg: TaskMessage }
+) &
+  FinalizeExtras;
 
 /** Criteria of one aggregation check of a group (spec §11.2). */
 export interface AggregationCriteria {
@@ -129,6 +133,18 @@ export interface Broker {
   clearSchedulerEntries(schedulerId: string, entryIds: readonly string[]): Promise<void>;
   /** Records one enqueue of a cron entry (history capped at 1,000). */
   recordSchedulerEnqueueEvent(entryId: string, event: SchedulerEnqueueEventRecord): Promise<void>;
+  /** Appends buffered task log lines (Vigil), one round trip per call on a single node. */
+  appendTaskLogs(batches: readonly TaskLogBatch[], keep: TaskLogRetention): Promise<void>;
+  /** Saves a task's checkpoint record (JSON text) with a TTL (Vigil). */
+  writeCheckpoint(queue: string, id: string, json: string, ttlMs: number): Promise<void>;
+  /** A task's checkpoint record, or null (Vigil). */
+  readCheckpoint(queue: string, id: string): Promise<string | null>;
+  /** Start slots from a shared rate limit: per id 0 = start now, N = wait N ms (slot reserved) (Vigil). */
+  acquireRateLimit(spec: RateLimitSpec, ids: readonly string[]): Promise<number[]>;
+  /** Puts active tasks back as scheduled until their slot, messages untouched; per item whether done (Vigil). */
+  deferTasks(queue: string, items: readonly DeferItem[]): Promise<boolean[]>;
+  /** Moves deferred tasks still scheduled to the head of pending; returns how many (Vigil). */
+  releaseDeferred(queue: string, ids: readonly string[]): Promise<number>;
   /** PING. */
   ping(): Promise<void>;
   /** Closes connections the broker opened. */

@@ -163,3 +163,28 @@ export const cronKnownEntries = "vigil:cron:known";
 export function runHistoryKey(q: string): string {
   return `${vigilQueuePrefix(q)}runs`;
 }
+/** Log lines of one task written with `ctx.log` (STREAM; fields ts, level, msg, fields, retried; capped, TTL). */
+export function taskLogKey(q: string, id: string): string {
+  return `${vigilQueuePrefix(q)}logs:${id}`;
+}
+/** Prefix of checkpoint keys of queue `q`: `vigil:{q}:checkpoint:` (scripts append task ids). */
+export function checkpointKeyPrefix(q: string): string {
+  return `${vigilQueuePrefix(q)}checkpoint:`;
+}
+/** Last progress checkpoint of one task (STRING, JSON `{state, savedAtMs, retryCount}`, TTL). */
+export function checkpointKey(q: string, id: string): string {
+  return `${checkpointKeyPrefix(q)}${id}`;
+}
+/**
+ * Sliding-window log of one shared rate limit (ZSET, score = start or reserved slot, epoch ms of Redis time;
+ * member `<taskId>` = a reserved slot not used yet, `<taskId>@<ms>` = a start). A limit of one queue, or of one
+ * type within one queue: `vigil:{q}:rate:queue`, `vigil:{q}:rate:type:<t>`; of one type in every queue:
+ * `vigil:rate:type:<t>`.
+ */
+export function rateLimitKey(scope: { queue?: string | undefined; taskType?: string | undefined }): string {
+  const { queue, taskType } = scope;
+  if (queue === undefined) return `vigil:rate:type:${taskType ?? ""}`;
+  return taskType === undefined
+    ? `${vigilQueuePrefix(queue)}rate:queue`
+    : `${vigilQueuePrefix(queue)}rate:type:${taskType}`;
+}

@@ -15,6 +15,7 @@ import {
   toSeconds,
   type RdbContext,
 } from "./rdb-support.js";
+import { recordRunsCall } from "./rdb-extras.js";
 import { replyArray, replyInt, runScriptPipeline, type Reply, type ScriptCall } from "./run-script.js";
 import { scripts } from "./scripts/index.gen.js";
 
@@ -243,6 +244,15 @@ export async function finalizeMany(ctx: RdbContext, ops: readonly FinalizeOp[]):
         if (batched.has(i)) continue;
         calls.push(singleCall(ops[i]!, nowMs));
         owners.push([i]);
+      }
+      const extras = recordRunsCall(
+        q,
+        indexes.map((i) => ops[i]!),
+        nowMs,
+      );
+      if (extras) {
+        calls.push(extras); // Vigil's run history and checkpoint deletion, best effort: no op owns its reply
+        owners.push([]);
       }
       let replies: Reply[];
       try {

@@ -10,6 +10,7 @@ import type {
   Heartbeat,
 } from "../base/broker.js";
 import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord } from "../base/info.js";
+import type { DeferItem, RateLimitSpec, TaskLogBatch, TaskLogRetention } from "../base/extras.js";
 import * as keys from "../base/keys.js";
 import type { TaskMessage } from "../base/message.js";
 import { systemClock, type Clock } from "../clock.js";
@@ -18,6 +19,8 @@ import { dequeueFrom } from "./rdb-dequeue.js";
 import { archiveCall, doneCall, finalizeMany, markAsCompleteCall, requeueCall, retryCall } from "./rdb-finalize.js";
 import * as heartbeat from "./rdb-heartbeat.js";
 import * as maintenance from "./rdb-maintenance.js";
+import * as extras from "./rdb-extras.js";
+import * as rateLimit from "./rdb-rate-limit.js";
 import { PubSub, WakeWaiter } from "./rdb-pubsub.js";
 import { checkFinalizeReply, finalizeFailure, wrap, type RdbContext } from "./rdb-support.js";
 import { runScript, type RedisConnection, type ScriptCall } from "./run-script.js";
@@ -210,6 +213,36 @@ export class RedisBroker implements Broker {
   /** Scheduler history (§9.3). */
   recordSchedulerEnqueueEvent(entryId: string, event: SchedulerEnqueueEventRecord): Promise<void> {
     return heartbeat.recordSchedulerEnqueueEvent(this.ctx, entryId, event);
+  }
+
+  /** Task log lines (Vigil): one script call per task, one pipeline per queue. */
+  appendTaskLogs(batches: readonly TaskLogBatch[], keep: TaskLogRetention): Promise<void> {
+    return extras.appendTaskLogs(this.ctx, batches, keep);
+  }
+
+  /** SET of a checkpoint record with PX (Vigil). */
+  writeCheckpoint(queue: string, id: string, json: string, ttlMs: number): Promise<void> {
+    return extras.writeCheckpoint(this.ctx, queue, id, json, ttlMs);
+  }
+
+  /** GET of a checkpoint record (Vigil). */
+  readCheckpoint(queue: string, id: string): Promise<string | null> {
+    return extras.readCheckpoint(this.ctx, queue, id);
+  }
+
+  /** Start slots from a shared rate limit's window (Vigil). */
+  acquireRateLimit(spec: RateLimitSpec, ids: readonly string[]): Promise<number[]> {
+    return rateLimit.acquireRateLimit(this.ctx, spec, ids);
+  }
+
+  /** Rate-limited tasks back to scheduled until their slot (Vigil). */
+  deferTasks(queue: string, items: readonly DeferItem[]): Promise<boolean[]> {
+    return rateLimit.deferTasks(this.ctx, queue, items);
+  }
+
+  /** Deferred tasks to the head of pending at their slot (Vigil). */
+  releaseDeferred(queue: string, ids: readonly string[]): Promise<number> {
+    return rateLimit.releaseDeferred(this.ctx, queue, ids);
   }
 
   /** PING. */

@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import { isAsynqError } from "../errors.js";
 import type { Broker, FinalizeOp } from "../base/broker.js";
+import type { FinalizeExtras } from "../base/extras.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Lease } from "./lease.js";
 
@@ -35,25 +36,31 @@ export class Finalizer {
     private readonly syncIntervalMs: number,
   ) {}
 
-  /** Success with retention 0, or RevokeTask: delete the task. */
-  done(t: FinalizeTarget): Promise<boolean> {
-    return this.write(t, { kind: "done", msg: t.msg });
+  /** Success with retention 0, or RevokeTask: delete the task. `x`: Vigil's extras (run record, ...). */
+  done(t: FinalizeTarget, x: FinalizeExtras = {}): Promise<boolean> {
+    return this.write(t, { kind: "done", msg: t.msg, ...x });
   }
   /** Success with retention > 0. */
-  markAsComplete(t: FinalizeTarget): Promise<boolean> {
-    return this.write(t, { kind: "markAsComplete", msg: t.msg });
+  markAsComplete(t: FinalizeTarget, x: FinalizeExtras = {}): Promise<boolean> {
+    return this.write(t, { kind: "markAsComplete", msg: t.msg, ...x });
   }
   /** Failure with retries left. */
-  retry(t: FinalizeTarget, retryAtMs: number, errorMsg: string, isFailure: boolean): Promise<boolean> {
-    return this.write(t, { kind: "retry", msg: t.msg, retryAtMs, failure: { errorMsg, isFailure } });
+  retry(
+    t: FinalizeTarget,
+    retryAtMs: number,
+    errorMsg: string,
+    isFailure: boolean,
+    x: FinalizeExtras = {},
+  ): Promise<boolean> {
+    return this.write(t, { kind: "retry", msg: t.msg, retryAtMs, failure: { errorMsg, isFailure }, ...x });
   }
   /** Failure with no retries left, or SkipRetry. */
-  archive(t: FinalizeTarget, errorMsg: string): Promise<boolean> {
-    return this.write(t, { kind: "archive", msg: t.msg, errorMsg });
+  archive(t: FinalizeTarget, errorMsg: string, x: FinalizeExtras = {}): Promise<boolean> {
+    return this.write(t, { kind: "archive", msg: t.msg, errorMsg, ...x });
   }
   /** Shutdown abort: back to the head of pending. */
-  requeue(t: FinalizeTarget): Promise<boolean> {
-    return this.write(t, { kind: "requeue", msg: t.msg });
+  requeue(t: FinalizeTarget, x: FinalizeExtras = {}): Promise<boolean> {
+    return this.write(t, { kind: "requeue", msg: t.msg, ...x });
   }
 
   /** Stops waiting between retries: each pending write gets one last attempt, then gives up. */

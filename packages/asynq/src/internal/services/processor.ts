@@ -9,6 +9,7 @@ import type { Broker, CorruptDequeue, DequeuedTask } from "../base/broker.js";
 import { Finalizer } from "./finalizer.js";
 import { Lease } from "./lease.js";
 import { queueOrderer } from "./queue-order.js";
+import { RateGate } from "./rate-gate.js";
 import { Slots } from "./slots.js";
 import { type ActiveTask, TaskRunner, computeDeadline } from "./task-runner.js";
 
@@ -26,6 +27,8 @@ export class Processor {
   private readonly finalizer: Finalizer;
   private readonly runner: TaskRunner;
   private readonly order: () => readonly string[];
+  /** Shared rate limits (Vigil); undefined when none are configured. */
+  private readonly gate: RateGate | undefined;
   private readonly batch: number;
   private readonly active = new Map<string, ActiveTask>();
   private readonly runs = new Set<Promise<void>>();
@@ -51,6 +54,7 @@ export class Processor {
     this.finalizer = new Finalizer(d.broker, this.log, o.heartbeatIntervalMs);
     this.runner = new TaskRunner({ ...d, finalizer: this.finalizer });
     this.order = queueOrderer(o.queues, o.strictPriority);
+    this.gate = RateGate.create(d.broker, o.extras.rateLimits, o.clock, this.log, () => this.wake());
     this.batch = o.dequeueBatchSize;
   }
 
@@ -119,6 +123,8 @@ export class Processor {
     }
     await Promise.allSettled([...this.runs]);
     this.finalizer.close();
+    this.gate?.close();
+    await this.runner.close();
   }
 
   private async loop(): Promise<void> {
@@ -129,9 +135,9 @@ export class Processor {
       let started = 0;
       let fetchedAny = false;
       try {
-        const fetched = await this.fetch(this.order(), n);
+        const fetched = await this.fetch(this.gate ? this.gate.order(this.order()) : this.order(), n);
         fetchedAny = fetched.length > 0;
-        for (const f of fetched) {
+        for (const f of this.gate ? await this.gate.admit(fetched) : fetched) {
           if (isCorrupt(f)) {
             this.log.error({ taskId: f.id, queue: f.queue, reason: f.reason }, "corrupt task dequeued; left in active");
           } else {

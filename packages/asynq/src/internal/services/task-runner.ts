@@ -1,7 +1,13 @@
 // Runs one dequeued task (spec §6.5-§6.7): builds its context and deadline, races the handler against
 // timeout, cancellation, lease loss and shutdown, then writes the outcome through the Finalizer.
 import type { Logger } from "pino";
-import { CanceledError, DeadlineExceededError, type HandlerContext, type HandlerFunc } from "../../handler.js";
+import {
+  CanceledError,
+  DeadlineExceededError,
+  type HandlerContext,
+  type HandlerFunc,
+  type ResultWriter,
+} from "../../handler.js";
 import { LeaseExpiredError, isRevokeTask, isSkipRetry, toError } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
 import { Task } from "../../task.js";
@@ -9,6 +15,7 @@ import type { Broker } from "../base/broker.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Lease } from "./lease.js";
+import { type Attempt, AttemptContext, TaskExtras } from "./task-extras.js";
 
 /** Go's fallback when a message has neither timeout nor deadline: 30 minutes. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -51,7 +58,16 @@ export interface TaskRunnerDeps {
 
 /** Executes tasks one attempt at a time; `run` never throws. */
 export class TaskRunner {
-  constructor(private readonly d: TaskRunnerDeps) {}
+  private readonly extras: TaskExtras;
+
+  constructor(private readonly d: TaskRunnerDeps) {
+    this.extras = new TaskExtras(d.broker, d.options.extras, d.options.clock, d.logger);
+  }
+
+  /** Writes the task log lines still buffered (after the last task finished). */
+  close(): Promise<void> {
+    return this.extras.close();
+  }
 
   /** Runs the attempt of an active task, then finalizes it. */
   async run(active: ActiveTask, signal: AbortSignal): Promise<void> {
@@ -62,7 +78,8 @@ export class TaskRunner {
       log.error(fields, "internal error: task has neither timeout nor deadline; using 30m");
     }
     const task = new Task(msg.type, msg.payload, {}, msg.headers);
-    const ctx = this.context(active, signal);
+    const attempt = this.extras.attempt(msg, active.startedAtMs, signal);
+    const ctx = this.context(active, signal, attempt);
     const timer = this.armDeadline(active);
     let outcome: Outcome;
     try {
@@ -71,31 +88,26 @@ export class TaskRunner {
       clearTimeout(timer.handle);
       timer.cancelled = true;
     }
-    await this.finish(active, task, ctx, outcome, fields);
+    await this.finish(active, task, ctx, outcome, fields, attempt);
+    if (attempt.logged) await attempt.settled();
   }
 
-  private context(active: ActiveTask, signal: AbortSignal): HandlerContext {
+  private context(active: ActiveTask, signal: AbortSignal, attempt: Attempt): HandlerContext {
     const { msg } = active;
     const broker = this.d.broker;
-    return {
-      signal,
+    const resultWriter: ResultWriter = {
       taskId: msg.id,
-      queue: msg.queue,
-      retryCount: msg.retried,
-      maxRetry: msg.retry,
-      deadline: new Date(active.deadlineMs),
-      resultWriter: {
-        taskId: msg.id,
-        async write(data: Uint8Array | string): Promise<number> {
-          if (signal.aborted) {
-            throw new Error(`failed to write task result: ${toError(signal.reason).message}`, { cause: signal.reason });
-          }
-          const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-          await broker.writeResult(msg.queue, msg.id, bytes);
-          return bytes.byteLength;
-        },
+      async write(data: Uint8Array | string): Promise<number> {
+        if (signal.aborted) {
+          throw new Error(`failed to write task result: ${toError(signal.reason).message}`, { cause: signal.reason });
+        }
+        const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+        await broker.writeResult(msg.queue, msg.id, bytes);
+        return bytes.byteLength;
       },
     };
+    const deadline = new Date(active.deadlineMs);
+    return new AttemptContext(signal, msg.id, msg.queue, msg.retried, msg.retry, deadline, resultWriter, attempt);
   }
 
   /** Aborts with DeadlineExceededError at the deadline (re-arming for deadlines beyond the timer range). */
@@ -138,17 +150,21 @@ export class TaskRunner {
     ctx: HandlerContext,
     outcome: Outcome,
     fields: { taskId: string; type: string; queue: string },
+    attempt: Attempt,
   ): Promise<void> {
     const { msg } = active;
     const { finalizer, logger: log, options } = this.d;
     if (outcome.kind === "requeue") {
       active.userCodeDone();
-      if (await finalizer.requeue(active)) log.info(fields, "task requeued at shutdown");
+      if (await finalizer.requeue(active, attempt.end("requeued", "", false))) {
+        log.info(fields, "task requeued at shutdown");
+      }
       return;
     }
     if (outcome.kind === "success") {
       active.userCodeDone();
-      const ok = msg.retention > 0 ? await finalizer.markAsComplete(active) : await finalizer.done(active);
+      const x = attempt.end("success", "", true);
+      const ok = msg.retention > 0 ? await finalizer.markAsComplete(active, x) : await finalizer.done(active, x);
       if (ok && log.isLevelEnabled("debug")) log.debug(fields, msg.retention > 0 ? "task completed" : "task done");
       return;
     }
@@ -167,16 +183,18 @@ export class TaskRunner {
     }
     const text = error.message;
     if (isRevokeTask(error)) {
-      if (await finalizer.done(active)) log.warn({ ...fields, error: text }, "task revoked");
+      if (await finalizer.done(active, attempt.end("revoked", text, true))) {
+        log.warn({ ...fields, error: text }, "task revoked");
+      }
     } else if (msg.retried >= msg.retry || isSkipRetry(error)) {
-      if (await finalizer.archive(active, text)) {
+      if (await finalizer.archive(active, text, attempt.end("archived", text, false))) {
         log.warn({ ...fields, error: text, retried: msg.retried, maxRetry: msg.retry }, "task archived");
       }
     } else {
       const isFailure = safeIsFailure(options.isFailure, error, log, fields);
       const delayMs = safeDelay(() => options.retryDelayFunc(msg.retried, error, task), log, fields);
       const retryAtMs = options.clock.nowMs() + delayMs;
-      if (await finalizer.retry(active, retryAtMs, text, isFailure)) {
+      if (await finalizer.retry(active, retryAtMs, text, isFailure, attempt.end("retry", text, false))) {
         log.info(
           {
             ...fields,
