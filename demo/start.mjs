@@ -81,10 +81,12 @@ function handlers() {
   mux.handleFunc("snapshot_postexpiry", async (_t, ctx) => sleep(1500, ctx.signal));
   mux.handleFunc("reward_payout", async (task, ctx) => {
     const { items = 10 } = JSON.parse(Buffer.from(task.payload ?? []).toString() || "{}");
-    const start = Number(ctx.lastCheckpoint?.next ?? 1);
+    // Resumes where a crashed or failed attempt stopped: every item is paid once.
+    const start = Number((await ctx.lastCheckpoint())?.next ?? 1);
     for (let i = start; i <= items; i++) {
       await sleep(100, ctx.signal);
-      await ctx.checkpoint?.({ next: i + 1 });
+      ctx.log(`paid item ${i}/${items}`, { round: 42 });
+      await ctx.checkpoint({ next: i + 1 });
     }
   });
   mux.handleFunc("budget_check", async (_t, ctx) => sleep(50, ctx.signal));
@@ -109,6 +111,7 @@ async function main() {
     queues: { critical: 6, default: 3, low: 1 },
     logger,
     shutdownTimeout: "5s",
+    rateLimits: [{ taskType: "notification_send", limit: 50, per: "1s" }],
   });
   await server.start(handlers());
   const scheduler = new Scheduler(redis.url, { location: "Asia/Ho_Chi_Minh", logger });
@@ -159,6 +162,9 @@ Look at it (in another terminal, from this folder):
   ${cli} task ls -q default -s retry
   ${cli} search -q default -s archived --type notification_send
   ${cli} enqueue snapshot_daily '{"kind":"manual"}' -q low
+  ${cli} task logs -q critical -i reward-round-42
+  ${cli} cron status
+  ${cli} runs -q default --limit 20
 
 Ctrl-C stops the demo.`);
 
