@@ -30,6 +30,15 @@ export interface FailureRecord {
   isFailure: boolean;
 }
 
+/**
+ * The recoverer's condition on a retry or archive of a task it listed as lease-expired: the write happens only
+ * while the task's lease still expired at or before `leaseExpiredByMs` (epoch ms, whole seconds on the wire),
+ * so a task another server recovered and a worker took again in the meantime is left alone (else NOT FOUND).
+ */
+export interface RecoveryGuard {
+  leaseExpiredByMs: number;
+}
+
 /** One heartbeat of a server. */
 export interface Heartbeat {
   server: ServerInfoRecord;
@@ -90,10 +99,10 @@ export interface Broker {
   done(msg: TaskMessage): Promise<void>;
   /** Success with retention > 0: move to completed with completed_at = now. */
   markAsComplete(msg: TaskMessage): Promise<void>;
-  /** Failure with retries left: move to retry at `retryAtMs`. */
-  retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord): Promise<void>;
-  /** Failure with no retries left / SkipRetry: move to archived (trimming old archived tasks). */
-  archive(msg: TaskMessage, errorMsg: string): Promise<void>;
+  /** Failure with retries left: move to retry at `retryAtMs` (with `guard`: only while its lease is expired). */
+  retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord, guard?: RecoveryGuard): Promise<void>;
+  /** Failure with no retries left / SkipRetry: move to archived, trimming old archived tasks (`guard`: as retry). */
+  archive(msg: TaskMessage, errorMsg: string, guard?: RecoveryGuard): Promise<void>;
   /** Shutdown abort: back to the head of pending (RPUSH), no pending_since. */
   requeue(msg: TaskMessage): Promise<void>;
   /**

@@ -69,13 +69,17 @@ export function markAsCompleteCall(msg: TaskMessage, nowMs: number): ScriptCall 
     : { script: scripts.markComplete, keys: base, args };
 }
 
-/** Retry (§6.4.3): error text and last_failed_at set, retried + 1 when the failure counts. */
+/**
+ * Retry (§6.4.3): error text and last_failed_at set, retried + 1 when the failure counts. With
+ * `leaseExpiredByMs` (the recoverer's), only while the task's lease expired at or before that time.
+ */
 export function retryCall(
   msg: TaskMessage,
   retryAtMs: number,
   errorMsg: string,
   isFailure: boolean,
   nowMs: number,
+  leaseExpiredByMs?: number,
 ): ScriptCall {
   const q = msg.queue;
   const s = stats(q, nowMs);
@@ -97,15 +101,30 @@ export function retryCall(
       keys.processedTotalKey(q),
       keys.failedTotalKey(q),
     ],
-    args: [msg.id, encoded, toSeconds(retryAtMs), s.expiry, isFailure ? "1" : "0", MAXI64],
+    args: [
+      msg.id,
+      encoded,
+      toSeconds(retryAtMs),
+      s.expiry,
+      isFailure ? "1" : "0",
+      MAXI64,
+      ...(leaseExpiredByMs === undefined ? [] : [toSeconds(leaseExpiredByMs)]),
+    ],
   };
 }
 
 /**
  * Archive (§6.4.4, v0.25+ trimming that deletes trimmed hashes). `raw` replaces the re-encoded msg when
- * given (a msg that could not be decoded is archived byte for byte).
+ * given (a msg that could not be decoded is archived byte for byte). With `leaseExpiredByMs` (the
+ * recoverer's), only while the task's lease expired at or before that time.
  */
-export function archiveCall(msg: TaskMessage, errorMsg: string, nowMs: number, raw?: Uint8Array): ScriptCall {
+export function archiveCall(
+  msg: TaskMessage,
+  errorMsg: string,
+  nowMs: number,
+  raw?: Uint8Array,
+  leaseExpiredByMs?: number,
+): ScriptCall {
   const q = msg.queue;
   const s = stats(q, nowMs);
   const now = toSeconds(nowMs);
@@ -131,6 +150,7 @@ export function archiveCall(msg: TaskMessage, errorMsg: string, nowMs: number, r
       s.expiry,
       MAXI64,
       keys.taskKeyPrefix(q),
+      ...(leaseExpiredByMs === undefined ? [] : [toSeconds(leaseExpiredByMs)]),
     ],
   };
 }

@@ -8,6 +8,7 @@ import type {
   FailureRecord,
   FinalizeOp,
   Heartbeat,
+  RecoveryGuard,
 } from "../base/broker.js";
 import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord } from "../base/info.js";
 import type { DeferItem, RateLimitSpec, TaskLogBatch, TaskLogRetention } from "../base/extras.js";
@@ -90,14 +91,16 @@ export class RedisBroker implements Broker {
   }
 
   /** Retry (§6.4.3) at `retryAtMs` (stored as whole seconds). */
-  retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord): Promise<void> {
-    const call = retryCall(msg, retryAtMs, failure.errorMsg, failure.isFailure, this.ctx.clock.nowMs());
+  retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord, guard?: RecoveryGuard): Promise<void> {
+    const now = this.ctx.clock.nowMs();
+    const call = retryCall(msg, retryAtMs, failure.errorMsg, failure.isFailure, now, guard?.leaseExpiredByMs);
     return this.finalize("broker.retry", msg, call);
   }
 
   /** Archive (§6.4.4) with age/size trimming that deletes trimmed task hashes. */
-  archive(msg: TaskMessage, errorMsg: string): Promise<void> {
-    return this.finalize("broker.archive", msg, archiveCall(msg, errorMsg, this.ctx.clock.nowMs()));
+  archive(msg: TaskMessage, errorMsg: string, guard?: RecoveryGuard): Promise<void> {
+    const call = archiveCall(msg, errorMsg, this.ctx.clock.nowMs(), undefined, guard?.leaseExpiredByMs);
+    return this.finalize("broker.archive", msg, call);
   }
 
   /** Requeue (§6.4.5): back to the head of pending. */

@@ -6,7 +6,7 @@ import { isTaskNotFoundError } from "../../errors.js";
 import { ErrLeaseExpired, LEASE_EXPIRED_TEXT } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
 import { Task } from "../../task.js";
-import type { Broker } from "../base/broker.js";
+import type { Broker, RecoveryGuard } from "../base/broker.js";
 import type { TaskMessage } from "../base/message.js";
 import { Periodic } from "./periodic.js";
 
@@ -43,13 +43,15 @@ export class Recoverer {
     const o = this.options;
     const queues = Object.keys(o.queues);
     let msgs: TaskMessage[] = [];
+    // Each write re-checks that the lease is still expired by the listing's cutoff: between the listing and the
+    // write another server may have recovered the task and a worker taken it again (Go has this race).
+    const guard = { leaseExpiredByMs: o.clock.nowMs() - Math.min(RECOVER_CUTOFF_MS, o.leaseDurationMs) };
     try {
-      const cutoffMs = Math.min(RECOVER_CUTOFF_MS, o.leaseDurationMs);
-      msgs = await this.broker.listLeaseExpired(queues, o.clock.nowMs() - cutoffMs);
+      msgs = await this.broker.listLeaseExpired(queues, guard.leaseExpiredByMs);
     } catch (err) {
       this.logger.error({ err }, "could not list tasks with expired leases");
     }
-    for (const msg of msgs) await this.recover(msg);
+    for (const msg of msgs) await this.recover(msg, guard);
     for (const queue of queues) {
       try {
         await this.broker.reclaimStaleAggregationSets(queue);
@@ -59,12 +61,12 @@ export class Recoverer {
     }
   }
 
-  private async recover(msg: TaskMessage): Promise<void> {
+  private async recover(msg: TaskMessage, guard: RecoveryGuard): Promise<void> {
     const o = this.options;
     const fields = { taskId: msg.id, type: msg.type, queue: msg.queue };
     try {
       if (msg.retried >= msg.retry) {
-        await this.broker.archive(msg, LEASE_EXPIRED_TEXT);
+        await this.broker.archive(msg, LEASE_EXPIRED_TEXT, guard);
         this.logger.warn({ ...fields, retried: msg.retried }, "recovered task with expired lease: archived");
         return;
       }
@@ -79,7 +81,7 @@ export class Recoverer {
       }
       if (!Number.isFinite(delay) || delay < 0) delay = 0;
       const retryAtMs = o.clock.nowMs() + delay;
-      await this.broker.retry(msg, retryAtMs, { errorMsg: LEASE_EXPIRED_TEXT, isFailure });
+      await this.broker.retry(msg, retryAtMs, { errorMsg: LEASE_EXPIRED_TEXT, isFailure }, guard);
       this.logger.warn(
         { ...fields, retried: msg.retried, retryAt: new Date(retryAtMs).toISOString() },
         "recovered task with expired lease: retry scheduled",

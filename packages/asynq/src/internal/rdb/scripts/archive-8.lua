@@ -17,10 +17,19 @@ ARGV[5] -> size limit (10000): all but the newest ARGV[5]-1 archived entries are
 ARGV[6] -> stats expiry, unix seconds (now + 90 days); EXPIREAT only when INCR returns 1
 ARGV[7] -> MAXI64 "9223372036854775807"; both totals wrap to 1 when processed equals this
 ARGV[8] -> task key prefix asynq:{<q>}:t: (trimmed ids' hashes are deleted)
+ARGV[9] -> optional (Vigil's recoverer): lease cutoff, unix seconds; act only while the task's lease score is
+           <= it, so a task taken again since the recoverer listed it is left to its new worker
 Output:
   "OK"  (hash: msg rewritten, state=archived; always counted as a failure)
-  error "NOT FOUND" -> the id was not in active or not in lease (earlier steps stay applied)
+  error "NOT FOUND" -> the id was not in active or not in lease (earlier steps stay applied), or its lease
+     is no longer expired by ARGV[9] (nothing written)
 ]]
+if ARGV[9] then
+  local score = redis.call("ZSCORE", KEYS[3], ARGV[1])
+  if not score or tonumber(score) > tonumber(ARGV[9]) then
+    return redis.error_reply("NOT FOUND")
+  end
+end
 local function trim(ids)
   for i = 1, #ids, 500 do
     local j = math.min(i + 499, #ids)

@@ -14,10 +14,19 @@ ARGV[3] -> retry-at, unix seconds
 ARGV[4] -> stats expiry, unix seconds (now + 90 days); EXPIREAT only when INCR returns 1
 ARGV[5] -> "1" when the failure counts (counters move), "0" otherwise
 ARGV[6] -> MAXI64 "9223372036854775807"; both totals wrap to 1 when processed equals this
+ARGV[7] -> optional (Vigil's recoverer): lease cutoff, unix seconds; act only while the task's lease score is
+           <= it, so a task taken again since the recoverer listed it is left to its new worker
 Output:
   "OK"  (hash: msg rewritten, state=retry)
-  error "NOT FOUND" -> the id was not in active or not in lease (earlier steps stay applied)
+  error "NOT FOUND" -> the id was not in active or not in lease (earlier steps stay applied), or its lease
+     is no longer expired by ARGV[7] (nothing written)
 ]]
+if ARGV[7] then
+  local score = redis.call("ZSCORE", KEYS[3], ARGV[1])
+  if not score or tonumber(score) > tonumber(ARGV[7]) then
+    return redis.error_reply("NOT FOUND")
+  end
+end
 if redis.call("LREM", KEYS[2], 0, ARGV[1]) == 0 then
   return redis.error_reply("NOT FOUND")
 end
