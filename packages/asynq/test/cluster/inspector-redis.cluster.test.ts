@@ -1,5 +1,5 @@
 // Go's Inspector.ClusterKeySlot / ClusterNodes, and redisInfo on every master of the test cluster.
-import { Cluster, Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { Inspector } from "../../src/inspector.js";
 import * as keys from "../../src/internal/base/keys.js";
