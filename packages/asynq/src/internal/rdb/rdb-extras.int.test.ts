@@ -1,6 +1,6 @@
 // The broker side of Vigil's additions on a real Redis: the rate-limit window (grants, reservations in time
 // order, reuse of a reservation), defer/release without touching the task message, log append caps and TTL,
-// and the record-runs call riding in finalizeMany (history + checkpoint deletion).
+// and the history/checkpoint part of the succeed-many call of finalizeMany (one script call per queue per batch).
 import { describe, expect, it } from "vitest";
 import { msg, seedActive, secondsOf, useBroker } from "../../../test/support/broker-fixtures.js";
 import * as keys from "../base/keys.js";
@@ -140,5 +140,53 @@ describe("finalizeMany extras", () => {
     expect(runs).toHaveLength(4);
     expect(JSON.parse(runs[0]!)).toMatchObject({ outcome: expect.any(String), durationMs: 5 });
     expect(Number(runs[1])).toBe(clock.nowMs());
+  });
+});
+
+describe("finalizeMany history trimming", () => {
+  it("trims the history by age and count, also when no success carries it", async () => {
+    const { broker, clock } = b.broker();
+    const key = keys.runHistoryKey("default");
+    const keep = { maxEntries: 3, retentionMs: 60_000 };
+    await b.redis().zadd(key, clock.nowMs() - 120_000, "too-old", clock.nowMs() - 1000, "recent");
+    const entry = (id: string) => ({
+      taskId: id,
+      type: "t",
+      queue: "default",
+      startMs: clock.nowMs() - 1,
+      durationMs: 1,
+      outcome: "retry" as const,
+      error: 'bad "quote"\n',
+      finishMs: clock.nowMs(),
+    });
+    const failed = [msg(), msg(), msg()];
+    for (const m of failed) await seedActive(b.redis(), m, secondsOf(clock) + 30);
+    const results = await broker.finalizeMany(
+      failed.map((m) => ({
+        kind: "retry" as const,
+        msg: m,
+        retryAtMs: clock.nowMs() + 1000,
+        failure: { errorMsg: "bad", isFailure: true },
+        run: { entry: entry(m.id), keep },
+      })),
+    );
+    expect(results).toEqual([null, null, null]);
+    const members = await b.redis().zrange(key, "0", "-1");
+    expect(members).toHaveLength(3);
+    expect(members).not.toContain("too-old");
+    expect(members).not.toContain("recent");
+    expect(JSON.parse(members[0]!)).toMatchObject({ error: 'bad "quote"\n', outcome: "retry" });
+    expect(await b.redis().pttl(key)).toBeGreaterThan(59_000);
+    // Under the cap: nothing of the batch is trimmed.
+    const ok = msg();
+    await seedActive(b.redis(), ok, secondsOf(clock) + 30);
+    await b.redis().del(key);
+    expect(
+      await broker.finalizeMany([
+        { kind: "done", msg: ok, run: { entry: { ...entry(ok.id), outcome: "success", error: "" }, keep } },
+      ]),
+    ).toEqual([null]);
+    expect(await b.redis().zcard(key)).toBe(1);
+    expect(await b.redis().exists(keys.taskKey("default", ok.id))).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // Broker-side writes of Vigil's per-task additions: task log lines (one pipeline per queue), checkpoints, and
-// the run-history/checkpoint call that rides in the finalization pipeline (see rdb-finalize.ts).
+// the run-history/checkpoint arguments that ride in the finalization's succeed-many call (see rdb-finalize.ts).
 import type { FinalizeOp } from "../base/broker.js";
 import type { RunEntry, TaskLogBatch, TaskLogRetention } from "../base/extras.js";
 import * as keys from "../base/keys.js";
@@ -64,33 +64,39 @@ export function readCheckpoint(ctx: RdbContext, queue: string, id: string): Prom
 }
 
 /**
- * The record-runs call for the finalizations of one queue, or null when none carries extras: their runs go
- * into the queue's history and the checkpoints of tasks that finished for good are deleted.
+ * The history/checkpoint part of the arguments of a queue's succeed-many call (ARGV[4..] of succeed-many-n.lua):
+ * the runs of `ops` go into the queue's history and the checkpoints of tasks that finished for good are
+ * deleted. With `ops` empty, the part that writes nothing.
  */
-export function recordRunsCall(queue: string, ops: readonly FinalizeOp[], nowMs: number): ScriptCall | null {
-  const drops: string[] = [];
-  let packed = "";
+export function historyArgs(queue: string, ops: readonly FinalizeOp[], nowMs: number): ScriptArg[] {
   let keep: { maxEntries: number; retentionMs: number } | undefined;
+  let drops: string[] | undefined;
+  let runs: ScriptArg[] | undefined;
   for (const x of ops) {
-    if (x.dropCheckpoint) drops.push(x.msg.id);
+    if (x.dropCheckpoint) (drops ??= []).push(x.msg.id);
     if (x.run) {
       keep ??= x.run.keep;
-      packed += `${x.run.entry.finishMs} ${encodeRunEntry(x.run.entry)}\n`;
+      (runs ??= []).push(x.run.entry.finishMs, encodeRunEntry(x.run.entry));
     }
   }
-  if (drops.length === 0 && packed === "") return null;
   const retentionMs = keep?.retentionMs ?? 0;
-  return {
-    script: scripts.recordRuns,
-    keys: [keys.runHistoryKey(queue)],
-    args: [
-      nowMs - retentionMs,
-      keep?.maxEntries ?? 0,
-      Math.max(1, retentionMs),
-      keys.checkpointKeyPrefix(queue),
-      drops.length,
-      ...drops,
-      packed,
-    ],
-  };
+  const k = drops?.length ?? 0;
+  const r = runs ? runs.length / 2 : 0;
+  const head: ScriptArg[] = [
+    nowMs - retentionMs,
+    keep?.maxEntries ?? 0,
+    Math.max(1, retentionMs),
+    k === 0 ? "" : keys.checkpointKeyPrefix(queue),
+    k,
+    r,
+  ];
+  if (drops) for (const id of drops) head.push(id);
+  if (runs) for (const a of runs) head.push(a);
+  return head;
+}
+
+/** True when one of `ops` writes history or deletes a checkpoint. */
+export function hasHistory(ops: readonly FinalizeOp[]): boolean {
+  for (const x of ops) if (x.run || x.dropCheckpoint) return true;
+  return false;
 }

@@ -15,8 +15,8 @@ import {
   toSeconds,
   type RdbContext,
 } from "./rdb-support.js";
-import { recordRunsCall } from "./rdb-extras.js";
-import { replyArray, replyInt, runScriptPipeline, type Reply, type ScriptCall } from "./run-script.js";
+import { hasHistory, historyArgs } from "./rdb-extras.js";
+import { replyArray, replyInt, runScriptPipeline, type Reply, type ScriptArg, type ScriptCall } from "./run-script.js";
 import { scripts } from "./scripts/index.gen.js";
 
 /** Most items per batch-success script call (keeps Lua argument lists small). */
@@ -181,31 +181,49 @@ function singleCall(op: FinalizeOp, nowMs: number): ScriptCall {
   }
 }
 
-/** One succeed-many call for done/markAsComplete ops of queue `q` (at most {@link SUCCEED_BATCH}). */
-function succeedManyCall(q: string, ops: readonly FinalizeOp[], nowMs: number): ScriptCall {
+/** The history part of a succeed-many call that writes no history and deletes no checkpoint. */
+const NO_HISTORY: readonly ScriptArg[] = [0, 0, 1, "", 0, 0];
+
+/**
+ * One succeed-many call for done/markAsComplete ops of queue `q` (at most {@link SUCCEED_BATCH}), carrying
+ * `history` (see {@link historyArgs}): the batch's run records and checkpoint deletions, in the same call.
+ */
+function succeedManyCall(
+  q: string,
+  ops: readonly FinalizeOp[],
+  nowMs: number,
+  history: readonly ScriptArg[] = NO_HISTORY,
+): ScriptCall {
   const now = toSeconds(nowMs);
   const s = stats(q, nowMs);
-  const fixed = [
+  const callKeys = [
     keys.activeKey(q),
     keys.leaseKey(q),
     keys.completedKey(q),
     s.dailyProcessed,
     keys.processedTotalKey(q),
+    keys.runHistoryKey(q),
   ];
-  const lockIndex = new Map<string, number>();
-  const args: (string | number | Uint8Array)[] = [s.expiry, MAXI64, keys.taskKeyPrefix(q)];
+  let locks: Map<string, number> | undefined;
+  const args: ScriptArg[] = [s.expiry, MAXI64, keys.taskKeyPrefix(q)];
+  for (const a of history) args.push(a);
   for (const op of ops) {
     const m = op.msg;
     let lock = 0;
     if (m.uniqueKey) {
-      lock = lockIndex.get(m.uniqueKey) ?? fixed.length + lockIndex.size + 1;
-      lockIndex.set(m.uniqueKey, lock);
+      locks ??= new Map();
+      lock = locks.get(m.uniqueKey) ?? 0;
+      if (lock === 0) {
+        callKeys.push(m.uniqueKey);
+        lock = callKeys.length;
+        locks.set(m.uniqueKey, lock);
+      }
     }
     if (op.kind === "markAsComplete")
       args.push(m.id, now + m.retention, encodeTaskMessage({ ...m, completedAt: now }), lock);
     else args.push(m.id, 0, "", lock);
   }
-  return { script: scripts.succeedMany, keys: [...fixed, ...lockIndex.keys()], args };
+  return { script: scripts.succeedMany, keys: callKeys, args };
 }
 
 /** The error of one item code of succeed-many (see succeed-many-n.lua), or null. */
@@ -247,31 +265,37 @@ export async function finalizeMany(ctx: RdbContext, ops: readonly FinalizeOp[]):
     [...byQueue].map(async ([q, indexes]) => {
       const calls: ScriptCall[] = [];
       const owners: number[][] = [];
-      const successes = indexes.filter((i) => ops[i]!.kind === "done" || ops[i]!.kind === "markAsComplete");
-      const batched = new Set(successes);
+      const queueOps = indexes.length === ops.length ? ops : indexes.map((i) => ops[i]!);
+      // The queue's run records and checkpoint deletions ride in its first succeed-many call.
+      let history = hasHistory(queueOps) ? historyArgs(q, queueOps, nowMs) : undefined;
+      const successes: number[] = [];
+      for (const i of indexes) {
+        const kind = ops[i]!.kind;
+        if (kind === "done" || kind === "markAsComplete") successes.push(i);
+      }
       for (let k = 0; k < successes.length; k += SUCCEED_BATCH) {
-        const chunk = successes.slice(k, k + SUCCEED_BATCH);
+        const chunk = successes.length <= SUCCEED_BATCH ? successes : successes.slice(k, k + SUCCEED_BATCH);
         calls.push(
           succeedManyCall(
             q,
             chunk.map((i) => ops[i]!),
             nowMs,
+            history,
           ),
         );
+        history = undefined;
         owners.push(chunk);
       }
-      for (const i of indexes) {
-        if (batched.has(i)) continue;
-        calls.push(singleCall(ops[i]!, nowMs));
-        owners.push([i]);
+      if (successes.length !== indexes.length) {
+        const batched = new Set(successes);
+        for (const i of indexes) {
+          if (batched.has(i)) continue;
+          calls.push(singleCall(ops[i]!, nowMs));
+          owners.push([i]);
+        }
       }
-      const extras = recordRunsCall(
-        q,
-        indexes.map((i) => ops[i]!),
-        nowMs,
-      );
-      if (extras) {
-        calls.push(extras); // Vigil's run history and checkpoint deletion, best effort: no op owns its reply
+      if (history) {
+        calls.push(succeedManyCall(q, [], nowMs, history)); // no success to carry the history: a call of its own
         owners.push([]);
       }
       let replies: Reply[];
