@@ -42,7 +42,10 @@ export class Processor {
   private suppressedFetchErrors = 0;
   /** Tasks whose user code finished and whose slot was freed while their finalize write is pending. */
   private finalizing = 0;
-  /** Wake-ups from waitForWork after which the next fetch still found nothing (backs off the wait). */
+  /**
+   * Wake-ups from waitForWork after which the leader's fetch still found nothing (backs off the wait); reset
+   * when any loop starts a task.
+   */
   private spuriousWakes = 0;
   private lastWakeByBroker = false;
   private readonly log: Logger;
@@ -150,11 +153,12 @@ export class Processor {
       } finally {
         this.slots.release(n - started);
       }
+      // Any loop starting a task ends the spurious-wake backoff (the woken leader may find its task taken).
+      if (started > 0) this.spuriousWakes = 0;
       if (leading) {
         this.leader = false;
         leading = false;
-        if (started > 0) this.spuriousWakes = 0;
-        else if (this.lastWakeByBroker) this.spuriousWakes++;
+        if (started === 0 && this.lastWakeByBroker) this.spuriousWakes++;
         this.lastWakeByBroker = false;
       }
       if (fetchedAny) {
