@@ -1,8 +1,16 @@
-// Test projects: unit (no Redis, simulated clock), integration (real redis-server started by the global setup)
-// and cluster (the core suites again, against a private 3-master Redis Cluster).
+// Test projects: unit (no Redis, simulated clock), integration (real redis-server started by the global setup),
+// cluster (the core suites again, against a private 3-master Redis Cluster) and heavy (tests that load the
+// whole machine: worker processes killed at random, Redis restarts and outages, a million tasks, scheduler
+// replicas). `npm test` runs heavy on its own afterwards, one file at a time, so it never shares the machine
+// with tests that measure time.
 import { defineConfig } from "vitest/config";
 
 const resolve = { conditions: ["vigil-source", "node", "import", "default"] };
+const heavy = [
+  "packages/asynq/test/reliability/**/*.int.test.ts",
+  "packages/asynq/test/search-scale.int.test.ts",
+  "packages/asynq/test/scheduler-ha.int.test.ts",
+];
 const ssr = { resolve: { conditions: ["vigil-source", "node", "import", "default"] } };
 
 export default defineConfig({
@@ -28,9 +36,22 @@ export default defineConfig({
             "packages/*/test/**/*.int.test.ts",
             "packages/*/test/**/*.compat.test.ts",
           ],
+          exclude: [...heavy, "**/node_modules/**"],
           globalSetup: ["packages/asynq/test/support/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          name: "heavy",
+          include: heavy,
+          globalSetup: ["packages/asynq/test/support/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       {
