@@ -44,7 +44,17 @@ export function unixNanos(clock: Clock): bigint {
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1_000_000));
 }
 
+const UTC_DAY_MS = 86_400_000;
+/** The last day utcDate formatted (its first epoch ms, and its text): finalizers ask for today on every batch. */
+let lastDayStart = NaN;
+let lastDay = "";
+
 /** The UTC calendar date `YYYY-MM-DD` of an epoch-millisecond instant. */
 export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const dayStart = Math.floor(Math.trunc(ms) / UTC_DAY_MS) * UTC_DAY_MS; // Date truncates fractional ms
+  if (dayStart !== lastDayStart) {
+    lastDay = new Date(ms).toISOString().slice(0, 10);
+    lastDayStart = dayStart;
+  }
+  return lastDay;
 }
