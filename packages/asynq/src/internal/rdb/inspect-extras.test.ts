@@ -5,6 +5,21 @@ import { encodeRunEntry } from "./rdb-extras.js";
 import { decodeRunRecord } from "./inspect-extras.js";
 
 describe("run history records", () => {
+  it("encodes exactly as JSON.stringify of the record, also with cached type/queue literals and odd text", () => {
+    for (const [type, queue, error] of [
+      ["email", "q", ""],
+      ["email", "q", 'x "y"\n\u0001 \ud800'],
+      ['t"\\', "crit\u2028ical", "boom"],
+      ['t"\\', "crit\u2028ical", ""],
+    ] as const) {
+      const e = { taskId: 'id-"1"', type, queue, startMs: 5, durationMs: 0, outcome: "success" as const, error };
+      const { taskId, startMs, durationMs, outcome } = e;
+      expect(encodeRunEntry({ ...e, finishMs: 5 })).toBe(
+        JSON.stringify({ taskId, type, queue, startMs, durationMs, outcome, error }),
+      );
+    }
+  });
+
   it("round-trips an entry: JSON member without the finish time, which is the score", () => {
     const member = encodeRunEntry({
       taskId: "t1",

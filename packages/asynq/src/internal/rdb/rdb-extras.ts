@@ -7,10 +7,23 @@ import { wrap, type RdbContext } from "./rdb-support.js";
 import { runScriptPipeline, type ScriptArg, type ScriptCall } from "./run-script.js";
 import { scripts } from "./scripts/index.gen.js";
 
+/** JSON string literals of task types and queue names, which repeat from task to task (bounded). */
+const quoted = new Map<string, string>();
+
+function quote(s: string): string {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    if (quoted.size >= 1024) quoted.clear();
+    q = JSON.stringify(s);
+    quoted.set(s, q);
+  }
+  return q;
+}
+
 /** The JSON member of a run-history record (the shape `vigil:{q}:runs` readers expect), built without an object. */
 export function encodeRunEntry(e: RunEntry): string {
-  const str = JSON.stringify;
-  return `{"taskId":${str(e.taskId)},"type":${str(e.type)},"queue":${str(e.queue)},"startMs":${e.startMs},"durationMs":${e.durationMs},"outcome":"${e.outcome}","error":${str(e.error)}}`;
+  const error = e.error === "" ? '""' : JSON.stringify(e.error);
+  return `{"taskId":${JSON.stringify(e.taskId)},"type":${quote(e.type)},"queue":${quote(e.queue)},"startMs":${e.startMs},"durationMs":${e.durationMs},"outcome":"${e.outcome}","error":${error}}`;
 }
 
 /** Splits `items` by queue, keeping their order within each queue. */
