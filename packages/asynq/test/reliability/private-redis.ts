@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { assertRedisInstalled, freePort } from "../support/redis-server.js";
-import { exited, sleep } from "./support.js";
+import { assertRedisInstalled, freePort, redisArgs, waitReady } from "../support/redis-server.js";
+import { exited } from "./support.js";
 
 /**
  * A redis-server this test owns, on a fixed port and dir for its whole life, so it can be shut down,
@@ -29,21 +29,7 @@ export class PrivateRedis {
     assertRedisInstalled();
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "vigil-reliability-"));
-    const r = new PrivateRedis(port, dir, [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--protected-mode",
-      "yes",
-      "--loglevel",
-      "warning",
-      ...extraArgs,
-    ]);
+    const r = new PrivateRedis(port, dir, redisArgs(port, dir, extraArgs));
     await r.launch();
     return r;
   }
@@ -69,22 +55,7 @@ export class PrivateRedis {
     child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
     this.child = child;
-    const end = performance.now() + 10_000;
-    while (performance.now() < end) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${this.output}`);
-      const c = new Redis({ port: this.port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null });
-      c.on("error", () => {});
-      try {
-        await c.connect();
-        await c.ping();
-        c.disconnect();
-        return;
-      } catch {
-        c.disconnect();
-        await sleep(20);
-      }
-    }
-    throw new Error(`redis-server on port ${this.port} did not become ready:\n${this.output}`);
+    await waitReady(this.port, child, () => this.output);
   }
 
   /** SHUTDOWN (Redis flushes and fsyncs its AOF) and waits for the process to exit. */

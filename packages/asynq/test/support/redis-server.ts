@@ -38,7 +38,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(port: number, child: ChildProcess, log: () => string): Promise<void> {
+/** Waits until the redis-server `child` answers PING on `port` (10 s), or throws with its output. */
+export async function waitReady(port: number, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${log()}`);
@@ -63,31 +64,34 @@ async function waitReady(port: number, child: ChildProcess, log: () => string): 
   throw new Error(`redis-server on port ${port} did not become ready:\n${log()}`);
 }
 
+/** The command line of a private, loopback-only redis-server without RDB snapshots (AOF off unless overridden). */
+export function redisArgs(port: number, dir: string, extraArgs: string[] = []): string[] {
+  return [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--protected-mode",
+    "yes",
+    "--loglevel",
+    "warning",
+    ...extraArgs,
+  ];
+}
+
 /** Starts redis-server with `extraArgs` (e.g. `["--cluster-enabled", "yes"]`). */
 export async function startRedisServer(extraArgs: string[] = []): Promise<RedisProcess> {
   assertRedisInstalled();
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "vigil-redis-"));
-    const args = [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--databases",
-      "64",
-      "--protected-mode",
-      "yes",
-      "--loglevel",
-      "warning",
-      ...extraArgs,
-    ];
+    const args = redisArgs(port, dir, ["--databases", "64", ...extraArgs]);
     const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
