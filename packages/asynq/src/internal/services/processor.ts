@@ -3,13 +3,12 @@
 // each task runs through the TaskRunner; shutdown waits, then aborts and requeues what is left.
 import type { Logger } from "pino";
 import { CanceledError, type HandlerFunc } from "../../handler.js";
-import { LeaseExpiredError } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
 import type { Broker, CorruptDequeue, DequeuedTask } from "../base/broker.js";
 import { Finalizer } from "./finalizer.js";
-import { Lease } from "./lease.js";
 import { queueOrderer } from "./queue-order.js";
 import { RateGate } from "./rate-gate.js";
+import { Deadlines, RunningTask, type TaskOwner } from "./running-task.js";
 import { Slots } from "./slots.js";
 import { type ActiveTask, TaskRunner, computeDeadline } from "./task-runner.js";
 
@@ -22,7 +21,7 @@ export interface ProcessorDeps {
 }
 
 /** Dequeues and runs tasks; start()/stop() are idempotent, shutdown() also waits and requeues. */
-export class Processor {
+export class Processor implements TaskOwner {
   private readonly slots: Slots;
   private readonly finalizer: Finalizer;
   private readonly runner: TaskRunner;
@@ -30,7 +29,7 @@ export class Processor {
   /** Shared rate limits (Vigil); undefined when none are configured. */
   private readonly gate: RateGate | undefined;
   private readonly batch: number;
-  private readonly active = new Map<string, ActiveTask>();
+  private readonly active = new Map<string, RunningTask>();
   private readonly runs = new Set<Promise<void>>();
   private readonly wakers = new Set<() => void>();
   private loops: Promise<void>[] = [];
@@ -55,7 +54,7 @@ export class Processor {
     this.log = d.logger;
     this.slots = new Slots(o.concurrency);
     this.finalizer = new Finalizer(d.broker, this.log, o.heartbeatIntervalMs);
-    this.runner = new TaskRunner({ ...d, finalizer: this.finalizer });
+    this.runner = new TaskRunner({ ...d, finalizer: this.finalizer, deadlines: new Deadlines(o.clock) });
     this.order = queueOrderer(o.queues, o.strictPriority);
     this.gate = RateGate.create(d.broker, o.extras.rateLimits, o.clock, this.log, () => this.wake());
     this.batch = o.dequeueBatchSize;
@@ -217,49 +216,45 @@ export class Processor {
     const { msg } = t;
     const clock = this.d.options.clock;
     const now = clock.nowMs();
-    const ac = new AbortController();
-    const lease = new Lease(clock, t.leaseExpiresAtMs);
-    // The slot limits running user code: it is freed before the finalize write when fewer than
-    // `concurrency` writes are pending, so the next dequeue overlaps this task's write.
-    let slotHeld = true;
-    let finalizing = false;
-    const freeSlot = (): void => {
-      if (!slotHeld) return;
-      slotHeld = false;
-      this.slots.release(1);
-    };
-    const active: ActiveTask = {
-      msg,
-      startedAtMs: now,
-      deadlineMs: computeDeadline(msg, now),
-      lease,
-      abort: (reason) => {
-        if (!ac.signal.aborted) ac.abort(reason);
-      },
-      userCodeDone: () => {
-        if (!slotHeld || this.finalizing >= this.d.options.concurrency) return;
-        this.finalizing++;
-        finalizing = true;
-        freeSlot();
-      },
-    };
-    lease.onExpired(() => active.abort(new LeaseExpiredError()));
-    if (this.state === "aborting") active.abort(new CanceledError("shutdown"));
-    this.active.set(msg.id, active);
+    const task = new RunningTask(msg, now, computeDeadline(msg, now), clock, t.leaseExpiresAtMs, this);
+    if (this.state === "aborting") task.abort(new CanceledError("shutdown"));
+    this.active.set(msg.id, task);
     if (this.log.isLevelEnabled("debug"))
       this.log.debug({ taskId: msg.id, type: msg.type, queue: msg.queue }, "task started");
-    const run: Promise<void> = this.runner
-      .run(active, ac.signal)
-      .catch((err: unknown) =>
-        this.log.error({ taskId: msg.id, type: msg.type, queue: msg.queue, err }, "task runner failed"),
-      )
-      .finally(() => {
-        if (this.active.get(msg.id) === active) this.active.delete(msg.id);
-        this.runs.delete(run);
-        if (finalizing) this.finalizing--;
-        freeSlot();
-      });
+    const run = this.runTask(task);
+    task.run = run;
     this.runs.add(run);
+  }
+
+  private async runTask(task: RunningTask): Promise<void> {
+    try {
+      await this.runner.run(task);
+    } catch (err) {
+      const { msg } = task;
+      this.log.error({ taskId: msg.id, type: msg.type, queue: msg.queue, err }, "task runner failed");
+    } finally {
+      if (this.active.get(task.msg.id) === task) this.active.delete(task.msg.id);
+      if (task.run !== undefined) this.runs.delete(task.run);
+      if (task.finalizing) this.finalizing--;
+      this.freeSlot(task);
+    }
+  }
+
+  /**
+   * TaskOwner: the slot limits running user code; it is freed before the finalize write when fewer than
+   * `concurrency` writes are pending, so the next dequeue overlaps this task's write.
+   */
+  userCodeDone(task: RunningTask): void {
+    if (!task.slotHeld || this.finalizing >= this.d.options.concurrency) return;
+    this.finalizing++;
+    task.finalizing = true;
+    this.freeSlot(task);
+  }
+
+  private freeSlot(task: RunningTask): void {
+    if (!task.slotHeld) return;
+    task.slotHeld = false;
+    this.slots.release(1);
   }
 
   /** The leader's sleep: the broker's wake-up, a poll timer (Go's jitter), or wake()/stop(). */

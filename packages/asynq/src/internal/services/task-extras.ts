@@ -30,8 +30,8 @@ export class TaskExtras {
     );
   }
 
-  /** The additions of one attempt of `msg`, started at `startedAtMs`. */
-  attempt(msg: TaskMessage, startedAtMs: number, signal: AbortSignal): Attempt {
+  /** The additions of one attempt of `msg`, started at `startedAtMs`; `signal` tells whether it was aborted. */
+  attempt(msg: TaskMessage, startedAtMs: number, signal: AbortState): Attempt {
     return new Attempt(this, this.writer, msg, startedAtMs, signal);
   }
 
@@ -39,6 +39,17 @@ export class TaskExtras {
   close(): Promise<void> {
     return this.writer.close();
   }
+}
+
+/** Whether (and why) an attempt was aborted; an AbortSignal is one. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+}
+
+/** Where an attempt's AbortSignal comes from (created when first read). */
+export interface SignalSource {
+  readonly signal: AbortSignal;
 }
 
 /** One attempt's logger, checkpoints and run record. */
@@ -54,7 +65,7 @@ export class Attempt {
     private readonly writer: TaskLogWriter,
     private readonly msg: TaskMessage,
     private readonly startedAtMs: number,
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortState,
   ) {}
 
   /** `ctx.log`, created on first use. */
@@ -143,11 +154,12 @@ export class Attempt {
  */
 export class AttemptContext implements HandlerContext {
   readonly #attempt: Attempt;
+  readonly #signal: SignalSource;
   readonly checkpoint: (state: unknown) => Promise<void>;
   readonly lastCheckpoint: <T = unknown>() => Promise<T | undefined>;
 
   constructor(
-    readonly signal: AbortSignal,
+    signal: SignalSource,
     readonly taskId: string,
     readonly queue: string,
     readonly retryCount: number,
@@ -157,8 +169,14 @@ export class AttemptContext implements HandlerContext {
     attempt: Attempt,
   ) {
     this.#attempt = attempt;
+    this.#signal = signal;
     this.checkpoint = (state) => attempt.checkpoint(state);
     this.lastCheckpoint = <T>() => attempt.lastCheckpoint<T>();
+  }
+
+  /** `ctx.signal`, created on first use (aborted from the start when the attempt already was). */
+  get signal(): AbortSignal {
+    return this.#signal.signal;
   }
 
   /** `ctx.log`, created on first use. */

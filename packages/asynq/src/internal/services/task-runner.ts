@@ -1,13 +1,7 @@
 // Runs one dequeued task (spec §6.5-§6.7): builds its context and deadline, races the handler against
 // timeout, cancellation, lease loss and shutdown, then writes the outcome through the Finalizer.
 import type { Logger } from "pino";
-import {
-  CanceledError,
-  DeadlineExceededError,
-  type HandlerContext,
-  type HandlerFunc,
-  type ResultWriter,
-} from "../../handler.js";
+import { CanceledError, type HandlerContext, type HandlerFunc, type ResultWriter } from "../../handler.js";
 import { LeaseExpiredError, isRevokeTask, isSkipRetry, toError } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
 import { Task } from "../../task.js";
@@ -15,11 +9,11 @@ import type { Broker } from "../base/broker.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Lease } from "./lease.js";
+import type { Deadlines, RunningTask } from "./running-task.js";
 import { type Attempt, AttemptContext, TaskExtras } from "./task-extras.js";
 
 /** Go's fallback when a message has neither timeout nor deadline: 30 minutes. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** A task being processed, as the heartbeater and the subscriber see it. */
 export interface ActiveTask {
@@ -36,6 +30,7 @@ export interface ActiveTask {
 
 /** How an attempt ended. */
 type Outcome = { kind: "success" } | { kind: "failure"; error: Error } | { kind: "requeue" };
+const SUCCESS: Outcome = { kind: "success" };
 
 /** Processing deadline of an attempt that starts at `nowMs` (spec §6.6; Go's computeDeadline). */
 export function computeDeadline(msg: TaskMessage, nowMs: number): number {
@@ -53,6 +48,8 @@ export interface TaskRunnerDeps {
   options: ResolvedServerOptions;
   handler: HandlerFunc;
   finalizer: Finalizer;
+  /** The shared deadline timer. */
+  deadlines: Deadlines;
   logger: Logger;
 }
 
@@ -70,7 +67,7 @@ export class TaskRunner {
   }
 
   /** Runs the attempt of an active task, then finalizes it. */
-  async run(active: ActiveTask, signal: AbortSignal): Promise<void> {
+  async run(active: RunningTask): Promise<void> {
     const { msg } = active;
     const log = this.d.logger;
     const fields = { taskId: msg.id, type: msg.type, queue: msg.queue };
@@ -78,70 +75,56 @@ export class TaskRunner {
       log.error(fields, "internal error: task has neither timeout nor deadline; using 30m");
     }
     const task = new Task(msg.type, msg.payload, {}, msg.headers);
-    const attempt = this.extras.attempt(msg, active.startedAtMs, signal);
-    const ctx = this.context(active, signal, attempt);
-    const timer = this.armDeadline(active);
+    const attempt = this.extras.attempt(msg, active.startedAtMs, active);
+    const ctx = new AttemptContext(
+      active,
+      msg.id,
+      msg.queue,
+      msg.retried,
+      msg.retry,
+      new Date(active.deadlineMs),
+      new TaskResultWriter(this.d.broker, active),
+      attempt,
+    );
+    const deadlines = this.d.deadlines;
+    deadlines.add(active);
     let outcome: Outcome;
     try {
-      outcome = await this.execute(task, ctx, signal);
+      outcome = await this.execute(task, ctx, active);
     } finally {
-      clearTimeout(timer.handle);
-      timer.cancelled = true;
+      deadlines.remove(active);
     }
     await this.finish(active, task, ctx, outcome, fields, attempt);
     if (attempt.logged) await attempt.settled();
   }
 
-  private context(active: ActiveTask, signal: AbortSignal, attempt: Attempt): HandlerContext {
-    const { msg } = active;
-    const broker = this.d.broker;
-    const resultWriter: ResultWriter = {
-      taskId: msg.id,
-      async write(data: Uint8Array | string): Promise<number> {
-        if (signal.aborted) {
-          throw new Error(`failed to write task result: ${toError(signal.reason).message}`, { cause: signal.reason });
-        }
-        const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-        await broker.writeResult(msg.queue, msg.id, bytes);
-        return bytes.byteLength;
-      },
-    };
-    const deadline = new Date(active.deadlineMs);
-    return new AttemptContext(signal, msg.id, msg.queue, msg.retried, msg.retry, deadline, resultWriter, attempt);
-  }
-
-  /** Aborts with DeadlineExceededError at the deadline (re-arming for deadlines beyond the timer range). */
-  private armDeadline(active: ActiveTask): { handle: NodeJS.Timeout | undefined; cancelled: boolean } {
-    const state: { handle: NodeJS.Timeout | undefined; cancelled: boolean } = { handle: undefined, cancelled: false };
-    const clock = this.d.options.clock;
-    const arm = (): void => {
-      if (state.cancelled) return;
-      const left = active.deadlineMs - clock.nowMs();
-      if (left <= 0) return active.abort(new DeadlineExceededError());
-      state.handle = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-    };
-    arm();
-    return state;
-  }
-
-  private async execute(task: Task, ctx: HandlerContext, signal: AbortSignal): Promise<Outcome> {
-    if (signal.aborted) return abortOutcome(signal.reason);
+  private async execute(task: Task, ctx: HandlerContext, active: RunningTask): Promise<Outcome> {
+    if (active.aborted) return abortOutcome(active.reason);
     let result: Promise<void> | void;
     try {
       result = this.d.handler(task, ctx);
     } catch (thrown) {
-      return signal.aborted ? abortOutcome(signal.reason) : { kind: "failure", error: toError(thrown) };
+      return active.aborted ? abortOutcome(active.reason) : { kind: "failure", error: toError(thrown) };
     }
-    if (!isPromiseLike(result)) return signal.aborted ? abortOutcome(signal.reason) : { kind: "success" };
-    const settled = Promise.resolve(result).then(
-      (): Outcome => ({ kind: "success" }),
-      (thrown: unknown): Outcome => ({ kind: "failure", error: toError(thrown) }),
-    );
-    if (signal.aborted) return abortOutcome(signal.reason);
-    const aborted = new Promise<Outcome>((resolve) =>
-      signal.addEventListener("abort", () => resolve(abortOutcome(signal.reason)), { once: true }),
-    );
-    return Promise.race([settled, aborted]);
+    if (!isPromiseLike(result)) return active.aborted ? abortOutcome(active.reason) : SUCCESS;
+    if (active.aborted) {
+      Promise.resolve(result).catch(ignore);
+      return abortOutcome(active.reason);
+    }
+    const settled = result;
+    return new Promise<Outcome>((resolve) => {
+      active.onAbort = () => resolve(abortOutcome(active.reason));
+      Promise.resolve(settled).then(
+        () => {
+          active.onAbort = undefined;
+          resolve(SUCCESS);
+        },
+        (thrown: unknown) => {
+          active.onAbort = undefined;
+          resolve({ kind: "failure", error: toError(thrown) });
+        },
+      );
+    });
   }
 
   private async finish(
@@ -209,6 +192,30 @@ export class TaskRunner {
     }
   }
 }
+
+/** Writes a task's result; refused once the task is aborted. */
+class TaskResultWriter implements ResultWriter {
+  readonly taskId: string;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly active: RunningTask,
+  ) {
+    this.taskId = active.msg.id;
+  }
+
+  async write(data: Uint8Array | string): Promise<number> {
+    const { active } = this;
+    if (active.aborted) {
+      throw new Error(`failed to write task result: ${toError(active.reason).message}`, { cause: active.reason });
+    }
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    await this.broker.writeResult(active.msg.queue, active.msg.id, bytes);
+    return bytes.byteLength;
+  }
+}
+
+function ignore(): void {}
 
 function abortOutcome(reason: unknown): Outcome {
   if (reason instanceof CanceledError && reason.why === "shutdown") return { kind: "requeue" };
