@@ -36,7 +36,8 @@ describe("Server outcomes", () => {
     const { srv } = h.server();
     const info = await h.client().enqueue("report", "r", { retention: "1h" });
     await srv.start(async (_task, ctx) => {
-      expect(await ctx.resultWriter.write("done!")).toBe(5);
+      const { write } = ctx.resultWriter; // destructured, as handlers do
+      expect(await write("done!")).toBe(5);
     });
     await waitFor("completed", async () => (await stateOf("default", info.id)) === "completed");
     const got = await h.inspector().getTaskInfo("default", info.id);

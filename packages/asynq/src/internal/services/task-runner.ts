@@ -204,7 +204,8 @@ class TaskResultWriter implements ResultWriter {
     this.taskId = active.msg.id;
   }
 
-  async write(data: Uint8Array | string): Promise<number> {
+  /** An own (bound) function, so `const { write } = ctx.resultWriter` keeps working. */
+  readonly write = async (data: Uint8Array | string): Promise<number> => {
     const { active } = this;
     if (active.aborted) {
       throw new Error(`failed to write task result: ${toError(active.reason).message}`, { cause: active.reason });
@@ -212,7 +213,7 @@ class TaskResultWriter implements ResultWriter {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     await this.broker.writeResult(active.msg.queue, active.msg.id, bytes);
     return bytes.byteLength;
-  }
+  };
 }
 
 function ignore(): void {}
