@@ -262,7 +262,7 @@ export class Scheduler {
   private async fire(e: Entry, tickMs: number, manual = false): Promise<FireResult> {
     const log = this.o.logger.child({ entryId: e.id, spec: e.spec, type: e.task.type });
     const base = { entryId: e.id, tickMs };
-    if (!this.leader) return { ...base, outcome: "not-leader" };
+    if (!this.leader && !manual) return { ...base, outcome: "not-leader" };
     try {
       if (!manual && !(await this.store.claimTick(e.id, tickMs, this.id))) {
         log.debug({ tick: new Date(tickMs).toISOString() }, "tick already fired by another scheduler");
@@ -321,13 +321,7 @@ export class Scheduler {
         entryId,
         `one of ${this.entryIds().join(", ") || "(no entries)"}`,
       );
-    const wasLeader = this.leader;
-    this.leader = true;
-    try {
-      return await this.fire(e, this.o.clock.nowMs(), true);
-    } finally {
-      this.leader = wasLeader;
-    }
+    return this.fire(e, this.o.clock.nowMs(), true);
   }
 
   /**
