@@ -228,7 +228,7 @@ export class Scheduler {
           due.push(missed[0]!);
         }
       }
-      for (const tick of due) await this.fire(e, tick);
+      for (const tick of due) await this.fire(e, tick, false, this.o.ha !== null);
     }
   }
 
@@ -259,12 +259,36 @@ export class Scheduler {
     }, wait);
   }
 
-  private async fire(e: Entry, tickMs: number, manual = false): Promise<FireResult> {
+  /**
+   * Claims a tick. With `takeOver` (a new leader recovering recent ticks), a claim left by another scheduler
+   * whose task never reached Redis is taken over, since that scheduler died between claiming and enqueuing.
+   */
+  private async claim(e: Entry, tickMs: number, owner: string, takeOver: boolean): Promise<boolean> {
+    if (await this.store.claimTick(e.id, tickMs, owner)) return true;
+    if (!takeOver) return false;
+    const held = await this.store.tickClaim(e.id, tickMs);
+    if (held === null) return this.store.claimTick(e.id, tickMs, owner);
+    const [holder, heldTaskId] = held.split(" ");
+    if (holder === this.id || !heldTaskId) return false;
+    if (await this.store.tickFired(e.id, e.options.queue ?? "default", heldTaskId)) return false;
+    const taken = await this.store.takeOverTick(e.id, tickMs, held, owner);
+    if (taken)
+      this.o.logger.warn(
+        { entryId: e.id, tick: new Date(tickMs).toISOString(), deadScheduler: holder },
+        "took over a tick its claimer never fired",
+      );
+    return taken;
+  }
+
+  private async fire(e: Entry, tickMs: number, manual = false, takeOver = false): Promise<FireResult> {
     const log = this.o.logger.child({ entryId: e.id, spec: e.spec, type: e.task.type });
     const base = { entryId: e.id, tickMs };
     if (!this.leader && !manual) return { ...base, outcome: "not-leader" };
+    // The claim names the task id the tick will get, so a new leader can tell a tick its dead predecessor
+    // claimed but never enqueued (take it over) from one it did enqueue (leave it).
+    const taskId = e.options.taskId ?? randomUUID();
     try {
-      if (!manual && !(await this.store.claimTick(e.id, tickMs, this.id))) {
+      if (!manual && !(await this.claim(e, tickMs, `${this.id} ${taskId}`, takeOver))) {
         log.debug({ tick: new Date(tickMs).toISOString() }, "tick already fired by another scheduler");
         return { ...base, outcome: "claimed-elsewhere" };
       }
@@ -282,7 +306,7 @@ export class Scheduler {
     let info: TaskInfo | null = null;
     let error: Error | null = null;
     try {
-      info = await this.client.enqueue(e.task, e.options);
+      info = await this.client.enqueue(e.task, manual ? e.options : { ...e.options, taskId });
       const at = this.o.clock.nowMs();
       await this.broker.recordSchedulerEnqueueEvent(e.id, { taskId: info.id, enqueueTime: new Date(at) });
       await this.store.recordRun(e.id, {

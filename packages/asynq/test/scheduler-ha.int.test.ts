@@ -48,7 +48,7 @@ describe("highly available Scheduler", () => {
       expect(new Set(ticks).size, "duplicate ticks").toBe(ticks.length);
       for (let i = 1; i < ticks.length; i++)
         expect(ticks[i]! - ticks[i - 1]!, `gap after ${new Date(ticks[i - 1]!).toISOString()}`).toBe(1000);
-      expect(ticks.length).toBeGreaterThanOrEqual(8);
+      expect(ticks.length).toBeGreaterThanOrEqual(5);
       expect(
         ticks.some((tk) => tk > killedAt),
         "the new leader kept firing",

@@ -195,3 +195,24 @@ describe("Scheduler", () => {
     expect(await t.redis().llen(keys.pendingKey("critical"))).toBe(1);
   });
 });
+
+describe("Scheduler takeover", () => {
+  it("a new leader fires a tick its dead predecessor claimed but never enqueued, and leaves one it did enqueue", async () => {
+    const clock = new SimulatedClock(at("2026-11-29T02:00:05Z"));
+    const s = scheduler(clock, { highAvailability: { group: "takeover", leaseMs: 2000 }, takeoverWindow: "60s" });
+    const id = s.register("* * * * *", new Task("transfer_sync_tcb"), { queue: "critical" });
+    const tick1 = at("2026-11-29T01:59:00Z");
+    const tick2 = at("2026-11-29T02:00:00Z");
+    // The dead leader fired 01:58, enqueued 01:59 (task exists) and claimed 02:00 but died before enqueuing.
+    await t.redis().hset(keys.cronLastFire, id, String(at("2026-11-29T01:58:00Z")));
+    await t.redis().set(keys.cronFireKey(id, tick1 / 1000), "dead:1:x fired-0159", "EX", 600);
+    await t.redis().hset(keys.taskKey("critical", "fired-0159"), "state", "pending");
+    await t.redis().set(keys.cronFireKey(id, tick2 / 1000), "dead:1:x never-0200", "EX", 600);
+    await s.heartbeat();
+    expect(s.isLeader()).toBe(true);
+    const runs = (await t.redis().zrange(keys.cronRunsKey(id), "0", "-1")).map((r) => JSON.parse(r));
+    expect(runs.map((r) => new Date(r.tickMs).toISOString())).toEqual(["2026-11-29T02:00:00.000Z"]);
+    expect((await t.redis().get(keys.cronFireKey(id, tick2 / 1000)))!.startsWith(s.id)).toBe(true);
+    expect(await t.redis().llen(keys.pendingKey("critical"))).toBe(1);
+  });
+});

@@ -19,8 +19,17 @@ export interface SchedulerStore {
   acquireLeadership(group: string, schedulerId: string, leaseMs: number): Promise<boolean>;
   /** Releases the lease if held. */
   releaseLeadership(group: string, schedulerId: string): Promise<void>;
-  /** Claims one tick of one entry; true for exactly one caller per (entry, tick). */
-  claimTick(entryId: string, tickMs: number, schedulerId: string): Promise<boolean>;
+  /**
+   * Claims one tick of one entry for `owner` (`<schedulerId> <taskId>`: who fires it, and the id the task will
+   * get); true for exactly one caller per (entry, tick).
+   */
+  claimTick(entryId: string, tickMs: number, owner: string): Promise<boolean>;
+  /** The owner string of a tick's claim, or null. */
+  tickClaim(entryId: string, tickMs: number): Promise<string | null>;
+  /** Replaces a claim held by `previousOwner` with `owner` (compare-and-set); false when it changed meanwhile. */
+  takeOverTick(entryId: string, tickMs: number, previousOwner: string, owner: string): Promise<boolean>;
+  /** True when task `taskId` exists in `queue`, or the entry's enqueue history names it (the tick did fire). */
+  tickFired(entryId: string, queue: string, taskId: string): Promise<boolean>;
   /** Appends to the entry's durable run log (capped) and records its last tick. */
   recordRun(entryId: string, run: CronRunRecord): Promise<void>;
   /** Last tick (epoch ms) each entry fired for, when known. */

@@ -2,6 +2,7 @@
 // last-fire hash. Keys are global (not per queue), so each command stands alone in Redis Cluster.
 import type { CronRunRecord, SchedulerStore } from "../base/scheduler-store.js";
 import * as keys from "../base/keys.js";
+import { decodeSchedulerEnqueueEvent } from "../base/info.js";
 import { runScript, replyInt, type RedisConnection } from "./run-script.js";
 import { scripts } from "./scripts/index.gen.js";
 
@@ -31,15 +32,44 @@ export class RedisSchedulerStore implements SchedulerStore {
   }
 
   /** See {@link SchedulerStore.claimTick}. */
-  async claimTick(entryId: string, tickMs: number, schedulerId: string): Promise<boolean> {
+  async claimTick(entryId: string, tickMs: number, owner: string): Promise<boolean> {
     const r = await this.redis.set(
       keys.cronFireKey(entryId, Math.floor(tickMs / 1000)),
-      schedulerId,
+      owner,
       "EX",
       CLAIM_TTL_SECONDS,
       "NX",
     );
     return r === "OK";
+  }
+
+  /** See {@link SchedulerStore.tickClaim}. */
+  async tickClaim(entryId: string, tickMs: number): Promise<string | null> {
+    return this.redis.get(keys.cronFireKey(entryId, Math.floor(tickMs / 1000)));
+  }
+
+  /** See {@link SchedulerStore.takeOverTick}. */
+  async takeOverTick(entryId: string, tickMs: number, previousOwner: string, owner: string): Promise<boolean> {
+    const r = await runScript(
+      this.redis,
+      scripts.schedulerTakeOverTick,
+      [keys.cronFireKey(entryId, Math.floor(tickMs / 1000))],
+      [previousOwner, owner, CLAIM_TTL_SECONDS],
+    );
+    return replyInt(r) === 1;
+  }
+
+  /** See {@link SchedulerStore.tickFired}. */
+  async tickFired(entryId: string, queue: string, taskId: string): Promise<boolean> {
+    if ((await this.redis.exists(keys.taskKey(queue, taskId))) === 1) return true;
+    const events = await this.redis.zrangeBuffer(keys.schedulerHistoryKey(entryId), "-50", "-1");
+    return events.some((b) => {
+      try {
+        return decodeSchedulerEnqueueEvent(b).taskId === taskId;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** See {@link SchedulerStore.recordRun}. */
