@@ -1,23 +1,11 @@
 // Redis unreachable for 10 s under load: frozen (SIGSTOP: connections open, no answers) or stopped (connections
 // refused), then back. Servers log the outage, keep running, resume by themselves, and lose no task.
-import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { Client } from "../../src/client.js";
 import { Inspector } from "../../src/inspector.js";
 import { isCorruptEntry } from "../../src/inspector-types.js";
-import { Server } from "../../src/server.js";
-import {
-  captureLogger,
-  drained,
-  produce,
-  serverOptions,
-  sleep,
-  until,
-  unfinished,
-  wallMs,
-  type LogLine,
-} from "./support.js";
-import { PrivateRedis } from "./private-redis.js";
+import { drained, sleep, until, unfinished, wallMs } from "./support.js";
+import { startAofFleet } from "./fleet.js";
+import type { PrivateRedis } from "./private-redis.js";
 
 const Q = "default";
 const OUTAGE_MS = 10_000;
@@ -44,31 +32,7 @@ describe("Redis unreachable for 10 s", () => {
   it.each(outages)(
     "$name: servers log the outage, keep running and resume by themselves; no task lost",
     async (outage) => {
-      const redis = await PrivateRedis.start(["--appendonly", "yes", "--appendfsync", "always"]);
-      cleanups.push(() => redis.stop());
-      const admin = new Redis(redis.url, { lazyConnect: true });
-      admin.on("error", () => {});
-      cleanups.push(async () => admin.disconnect());
-
-      const executed = new Map<string, number>();
-      const logs: LogLine[][] = [];
-      const servers: Server[] = [];
-      for (let i = 0; i < 2; i++) {
-        const { logger, lines } = captureLogger();
-        const srv = new Server(redis.url, { ...serverOptions, logger });
-        cleanups.push(() => srv.shutdown());
-        servers.push(srv);
-        logs.push(lines);
-      }
-      for (const srv of servers) {
-        await srv.start(async (_task, ctx) => {
-          await sleep(5 + Math.random() * 15);
-          executed.set(ctx.taskId, (executed.get(ctx.taskId) ?? 0) + 1);
-        });
-      }
-      const client = new Client(redis.url);
-      cleanups.push(() => client.close());
-      const producer = produce(client, 4);
+      const { redis, admin, executed, logs, servers, producer } = await startAofFleet(cleanups);
       cleanups.push(async () => redis.thaw()); // runs first: a test failing mid-outage must not hang its clean-up
 
       await sleep(2000);

@@ -1,13 +1,10 @@
 // Redis restarted under load (AOF on, appendfsync always): a clean SHUTDOWN and a SIGKILL crash, each followed by
 // a start on the same port and dir. Every acknowledged enqueue is processed; servers reconnect by themselves.
-import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { Client } from "../../src/client.js";
 import { Inspector } from "../../src/inspector.js";
 import { isCorruptEntry } from "../../src/inspector-types.js";
-import { Server } from "../../src/server.js";
-import { captureLogger, drained, produce, serverOptions, sleep, until, unfinished, type LogLine } from "./support.js";
-import { PrivateRedis } from "./private-redis.js";
+import { drained, sleep, until, unfinished } from "./support.js";
+import { startAofFleet } from "./fleet.js";
 
 const Q = "default";
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -17,31 +14,7 @@ afterEach(async () => {
 
 describe("Redis restarted mid-run (AOF, appendfsync always)", () => {
   it("loses no acknowledged task across a SHUTDOWN and a crash; servers reconnect by themselves", async () => {
-    const redis = await PrivateRedis.start(["--appendonly", "yes", "--appendfsync", "always"]);
-    cleanups.push(() => redis.stop());
-    const admin = new Redis(redis.url, { lazyConnect: true });
-    admin.on("error", () => {});
-    cleanups.push(async () => admin.disconnect());
-
-    const executed = new Map<string, number>();
-    const logs: LogLine[][] = [];
-    const servers: Server[] = [];
-    for (let i = 0; i < 2; i++) {
-      const { logger, lines } = captureLogger();
-      const srv = new Server(redis.url, { ...serverOptions, logger });
-      cleanups.push(() => srv.shutdown());
-      servers.push(srv);
-      logs.push(lines);
-    }
-    for (const srv of servers) {
-      await srv.start(async (_task, ctx) => {
-        await sleep(5 + Math.random() * 15);
-        executed.set(ctx.taskId, (executed.get(ctx.taskId) ?? 0) + 1);
-      });
-    }
-    const client = new Client(redis.url);
-    cleanups.push(() => client.close());
-    const producer = produce(client, 4);
+    const { redis, admin, executed, logs, servers, producer } = await startAofFleet(cleanups);
 
     const restarts: { how: string; downMs: number; resumedAfterMs: number }[] = [];
     const restart = async (how: "shutdown" | "crash"): Promise<void> => {
