@@ -15,8 +15,6 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal (tables get colour, prompts are possible). */
   isTty: boolean;
-  /** Terminal width in columns. */
-  columns: number;
   clock: Clock;
 }
 
@@ -43,7 +41,6 @@ export function processIo(clock: Clock): CliIo {
     },
     env: process.env,
     isTty: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns ?? 100,
     clock,
   };
 }

@@ -1,9 +1,6 @@
 // The type every command registers with: a wrapper that builds the context, runs the body and maps errors.
 import type { CommandContext } from "./context.js";
 
-/** A command body: receives the context and commander's parsed arguments. */
-export type Action = (ctx: CommandContext, ...args: never[]) => Promise<number | void>;
-
 /** Wraps a command body: builds the context from global flags, runs it, closes connections, returns an exit code. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- commander hands each action its own argument tuple */
 export type Runner = (

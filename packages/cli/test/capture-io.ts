@@ -38,7 +38,6 @@ export function captureIo(o: CaptureOptions = {}): { io: CliIo; out: string[]; e
       },
       env: o.env ?? {},
       isTty: o.tty ?? false,
-      columns: 120,
       clock: o.clock ?? { nowMs: () => Date.now() },
     },
   };

@@ -118,13 +118,6 @@ export function schedulerHistoryKey(entryId: string): string {
   return `asynq:scheduler_history:${entryId}`;
 }
 
-/** The queue name inside a per-queue key, or undefined when the key is not a per-queue asynq key. */
-export function queueOfKey(key: string): string | undefined {
-  if (!key.startsWith("asynq:{")) return undefined;
-  const end = key.indexOf("}:", 7);
-  return end < 0 ? undefined : key.slice(7, end);
-}
-
 /** Prefix of Vigil's own per-queue data: `vigil:{q}:` (same hash tag as the queue's asynq keys). */
 export function vigilQueuePrefix(q: string): string {
   return `vigil:{${q}}:`;
