@@ -506,7 +506,7 @@ async function main() {
   const file = join(resultsDir, `${stamp}.json`);
   const options = {
     vigil:
-      "Client.enqueue(type, {i}); enqueueMany in calls of 1,000 items; Server({ concurrency, queues: { default: 1 }, logLevel: 'warn' }), other options default (fetchers min(4, ceil(c/4)), dequeueBatchSize min(32, c), instantPickup)",
+      "Client.enqueue(type, {i}); enqueueMany in calls of 1,000 items; Server({ concurrency, queues: { default: 1 }, logLevel: 'warn' }), other options default (fetchers min(4, ceil(c/5)), each owning an equal share of the concurrency, dequeueBatchSize min(32, c), instantPickup)",
     "vigil-1loop":
       "as vigil, plus { fetchers: 1, dequeueBatchSize: 1 }: one fetch loop taking one task per dequeue, like Go asynq's processor",
     bullmq:

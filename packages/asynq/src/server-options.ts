@@ -79,7 +79,10 @@ export interface ServerOptions extends ServerExtrasOptions {
   janitorInterval?: Duration;
   /** Completed tasks deleted per janitor script call. @defaultValue 100 */
   janitorBatchSize?: number;
-  /** Parallel fetch loops (Vigil; Go has one). @defaultValue min(4, ceil(concurrency / 4)) */
+  /**
+   * Parallel fetch loops (Vigil; Go has one). Each owns an equal share of `concurrency` and dequeues into it.
+   * @defaultValue min(4, ceil(concurrency / 5))
+   */
   fetchers?: number;
   /** Max tasks one fetch takes (never more than the free slots). @defaultValue min(32, concurrency) */
   dequeueBatchSize?: number;
@@ -223,7 +226,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (o.clock !== undefined && typeof o.clock?.nowMs !== "function") {
     throw new InvalidOptionError(OP, "clock", o.clock, "a Clock ({ nowMs(): number })");
   }
-  const fetchers = int("fetchers", o.fetchers, 1, Math.min(4, Math.ceil(concurrency / 4)));
+  const fetchers = int("fetchers", o.fetchers, 1, Math.min(4, Math.ceil(concurrency / 5)));
   const logger = o.logger ?? pino({ level: o.logLevel ?? "info", name: "vigil" });
   const heartbeatIntervalMs = duration("heartbeatInterval", o.heartbeatInterval, 5000, 1000);
   const leaseDurationMs = Math.ceil(duration("leaseDuration", o.leaseDuration, 30_000, 1000) / 1000) * 1000;

@@ -22,7 +22,8 @@ export interface ProcessorDeps {
 
 /** Dequeues and runs tasks; start()/stop() are idempotent, shutdown() also waits and requeues. */
 export class Processor implements TaskOwner {
-  private readonly slots: Slots;
+  /** The concurrency slots, one Slots per fetch loop (lane). */
+  private readonly slots: Slots[];
   private readonly finalizer: Finalizer;
   private readonly runner: TaskRunner;
   private readonly order: () => readonly string[];
@@ -52,7 +53,14 @@ export class Processor implements TaskOwner {
   constructor(private readonly d: ProcessorDeps) {
     const o = d.options;
     this.log = d.logger;
-    this.slots = new Slots(o.concurrency);
+    // Each fetch loop owns a lane: a fixed share of the concurrency. Lanes keep several dequeues in flight
+    // (while one lane waits for Redis, the process runs another lane's tasks) instead of one loop taking
+    // every freed slot and the process idling through each round trip.
+    const lanes = Math.min(o.fetchers, o.concurrency);
+    this.slots = [];
+    for (let i = 0; i < lanes; i++) {
+      this.slots.push(new Slots(Math.floor(o.concurrency / lanes) + (i < o.concurrency % lanes ? 1 : 0)));
+    }
     this.finalizer = new Finalizer(d.broker, this.log, o.heartbeatIntervalMs);
     this.runner = new TaskRunner({ ...d, finalizer: this.finalizer, deadlines: new Deadlines(o.clock) });
     this.order = queueOrderer(o.queues, o.strictPriority);
@@ -74,16 +82,15 @@ export class Processor implements TaskOwner {
   start(): void {
     if (this.state !== "new") return;
     this.state = "running";
-    const loops = this.d.options.fetchers;
-    for (let i = 0; i < loops; i++) this.loops.push(this.loop());
-    this.log.debug({ fetchers: loops, batch: this.batch }, "processor started");
+    for (const lane of this.slots) this.loops.push(this.loop(lane));
+    this.log.debug({ fetchers: this.slots.length, batch: this.batch }, "processor started");
   }
 
   /** Stops taking new tasks (Go: Server.Stop); running tasks continue. */
   stop(): void {
     if (this.state !== "running" && this.state !== "new") return;
     this.state = "stopped";
-    this.slots.close();
+    for (const s of this.slots) s.close();
     this.workFound();
     this.wake();
   }
@@ -110,7 +117,7 @@ export class Processor implements TaskOwner {
     const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)));
     const finished = (async (): Promise<boolean> => {
       await Promise.all(this.loops);
-      await this.slots.drained();
+      await Promise.all(this.slots.map((s) => s.drained()));
       return false;
     })();
     const late = await Promise.race([finished, timedOut]);
@@ -129,10 +136,10 @@ export class Processor implements TaskOwner {
     await this.runner.close();
   }
 
-  private async loop(): Promise<void> {
+  private async loop(slots: Slots): Promise<void> {
     let leading = false;
     while (this.state === "running") {
-      const n = await this.slots.acquireUpTo(this.batch);
+      const n = await slots.acquireUpTo(this.batch);
       if (n === 0) return;
       let started = 0;
       let fetchedAny = false;
@@ -144,13 +151,13 @@ export class Processor implements TaskOwner {
             this.log.error({ taskId: f.id, queue: f.queue, reason: f.reason }, "corrupt task dequeued; left in active");
           } else {
             started++;
-            this.startTask(f);
+            this.startTask(f, slots);
           }
         }
       } catch (err) {
         this.logFetchError(err);
       } finally {
-        this.slots.release(n - started);
+        slots.release(n - started);
       }
       // Any loop starting a task ends the spurious-wake backoff (the woken leader may find its task taken).
       if (started > 0) this.spuriousWakes = 0;
@@ -212,11 +219,12 @@ export class Processor implements TaskOwner {
     return out;
   }
 
-  private startTask(t: DequeuedTask): void {
+  private startTask(t: DequeuedTask, slots: Slots): void {
     const { msg } = t;
     const clock = this.d.options.clock;
     const now = clock.nowMs();
     const task = new RunningTask(msg, now, computeDeadline(msg, now), clock, t.leaseExpiresAtMs, this);
+    task.slots = slots;
     if (this.state === "aborting") task.abort(new CanceledError("shutdown"));
     this.active.set(msg.id, task);
     if (this.log.isLevelEnabled("debug"))
@@ -254,7 +262,7 @@ export class Processor implements TaskOwner {
   private freeSlot(task: RunningTask): void {
     if (!task.slotHeld) return;
     task.slotHeld = false;
-    this.slots.release(1);
+    task.slots!.release(1);
   }
 
   /** The leader's sleep: the broker's wake-up, a poll timer (Go's jitter), or wake()/stop(). */

@@ -6,6 +6,7 @@ import { LeaseExpiredError } from "../../retry.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Clock } from "../clock.js";
 import { Lease } from "./lease.js";
+import type { Slots } from "./slots.js";
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -25,6 +26,8 @@ export class RunningTask {
   /** The processor's slot accounting. */
   slotHeld = true;
   finalizing = false;
+  /** The lane (the processor's Slots) whose slot this task holds. */
+  slots: Slots | undefined = undefined;
   /** Deadline list links (see Deadlines). */
   prev: RunningTask | undefined = undefined;
   next: RunningTask | undefined = undefined;
