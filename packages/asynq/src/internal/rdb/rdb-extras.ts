@@ -22,8 +22,75 @@ function quote(s: string): string {
 
 /** The JSON member of a run-history record (the shape `vigil:{q}:runs` readers expect), built without an object. */
 export function encodeRunEntry(e: RunEntry): string {
+  return encodeRunEntryFlat(e) ?? encodeRunEntryConcat(e);
+}
+
+function encodeRunEntryConcat(e: RunEntry): string {
   const error = e.error === "" ? '""' : JSON.stringify(e.error);
   return `{"taskId":${JSON.stringify(e.taskId)},"type":${quote(e.type)},"queue":${quote(e.queue)},"startMs":${e.startMs},"durationMs":${e.durationMs},"outcome":"${e.outcome}","error":${error}}`;
+}
+
+/**
+ * Scratch space of encodeRunEntryFlat. A template literal makes a rope of ~15 cons strings that is flattened
+ * (copied) again when the command is written; building the bytes here makes one flat string and nothing else.
+ */
+const scratch = Buffer.allocUnsafeSlow(512);
+let at = 0;
+
+/** encodeRunEntry for the usual record: all text printable ASCII that JSON leaves unescaped; else undefined. */
+function encodeRunEntryFlat(e: RunEntry): string | undefined {
+  at = 0;
+  const ok =
+    putRaw('{"taskId":"') &&
+    putPlain(e.taskId) &&
+    putRaw('","type":"') &&
+    putPlain(e.type) &&
+    putRaw('","queue":"') &&
+    putPlain(e.queue) &&
+    putRaw('","startMs":') &&
+    putNumber(e.startMs) &&
+    putRaw(',"durationMs":') &&
+    putNumber(e.durationMs) &&
+    putRaw(',"outcome":"') &&
+    putPlain(e.outcome) &&
+    putRaw('","error":"') &&
+    putPlain(e.error) &&
+    putRaw('"}');
+  return ok ? scratch.toString("latin1", 0, at) : undefined;
+}
+
+/** Appends ASCII `s` as is; false when it does not fit. */
+function putRaw(s: string): boolean {
+  const n = s.length;
+  if (at + n > scratch.length) return false;
+  for (let i = 0; i < n; i++) scratch[at++] = s.charCodeAt(i);
+  return true;
+}
+
+/** Appends `s` when JSON.stringify leaves it unescaped and it is ASCII (its bytes then are its chars). */
+function putPlain(s: string): boolean {
+  const n = s.length;
+  if (at + n > scratch.length) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return false;
+    scratch[at++] = c;
+  }
+  return true;
+}
+
+/** Appends `n` as a template literal would (for a finite number, what JSON.stringify gives). */
+function putNumber(n: number): boolean {
+  if (!(Number.isSafeInteger(n) && n >= 0)) return putRaw(String(n));
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  if (at + digits > scratch.length) return false;
+  for (let i = at + digits - 1; i >= at; i--) {
+    scratch[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  at += digits;
+  return true;
 }
 
 /** Splits `items` by queue, keeping their order within each queue. */
@@ -82,30 +149,37 @@ export function readCheckpoint(ctx: RdbContext, queue: string, id: string): Prom
  * deleted. With `ops` empty, the part that writes nothing.
  */
 export function historyArgs(queue: string, ops: readonly FinalizeOp[], nowMs: number): ScriptArg[] {
+  // Two passes over `ops` (count, then fill): the arguments are built in one array of the final size.
   let keep: { maxEntries: number; retentionMs: number } | undefined;
-  let drops: string[] | undefined;
-  let runs: ScriptArg[] | undefined;
-  for (const x of ops) {
-    if (x.dropCheckpoint) (drops ??= []).push(x.msg.id);
+  let k = 0;
+  let r = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const x = ops[i]!;
+    if (x.dropCheckpoint) k++;
     if (x.run) {
       keep ??= x.run.keep;
-      (runs ??= []).push(x.run.entry.finishMs, encodeRunEntry(x.run.entry));
+      r++;
     }
   }
   const retentionMs = keep?.retentionMs ?? 0;
-  const k = drops?.length ?? 0;
-  const r = runs ? runs.length / 2 : 0;
-  const head: ScriptArg[] = [
-    nowMs - retentionMs,
-    keep?.maxEntries ?? 0,
-    Math.max(1, retentionMs),
-    k === 0 ? "" : keys.checkpointKeyPrefix(queue),
-    k,
-    r,
-  ];
-  if (drops) for (const id of drops) head.push(id);
-  if (runs) for (const a of runs) head.push(a);
-  return head;
+  const args = new Array<ScriptArg>(6 + k + 2 * r);
+  args[0] = nowMs - retentionMs;
+  args[1] = keep?.maxEntries ?? 0;
+  args[2] = Math.max(1, retentionMs);
+  args[3] = k === 0 ? "" : keys.checkpointKeyPrefix(queue);
+  args[4] = k;
+  args[5] = r;
+  let d = 6;
+  let w = 6 + k;
+  for (let i = 0; i < ops.length; i++) {
+    const x = ops[i]!;
+    if (x.dropCheckpoint) args[d++] = x.msg.id;
+    if (x.run) {
+      args[w++] = x.run.entry.finishMs;
+      args[w++] = encodeRunEntry(x.run.entry);
+    }
+  }
+  return args;
 }
 
 /** True when one of `ops` writes history or deletes a checkpoint. */
