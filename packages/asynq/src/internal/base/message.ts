@@ -131,7 +131,7 @@ INT64_FIELDS[13] = "completedAt";
 export function decodeTaskMessageFast(b: Uint8Array): TaskMessage | undefined {
   const m: TaskMessage = {
     type: "",
-    payload: new Uint8Array(0),
+    payload: EMPTY_BYTES,
     headers: {},
     id: "",
     queue: "",
@@ -147,68 +147,127 @@ export function decodeTaskMessageFast(b: Uint8Array): TaskMessage | undefined {
     groupKey: "",
   };
   const end = b.length;
-  let pos = 0;
-  // Reads a varint below 2^49 at pos (advancing it), or returns -1.
-  const varint = (): number => {
-    let v = 0;
-    let mul = 1;
-    for (let i = 0; i < 7 && pos < end; i++) {
-      const byte = b[pos++]!;
-      v += (byte & 0x7f) * mul;
-      if (byte < 0x80) return v;
-      mul *= 128;
+  const buf = b instanceof Buffer ? b : undefined;
+  let payloadSet = false;
+  pos = 0;
+  while (pos < end) {
+    const tag = b[pos++]!;
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (tag >= 0x80 || field === 0) return undefined; // fields above 15 (unknown) have two-byte tags
+    if (wire === 0) {
+      const v = varint(b, end);
+      if (v < 0) return undefined;
+      const f64 = INT64_FIELDS[field];
+      if (f64) m[f64] = v;
+      else if (field === 5 || field === 6) {
+        if (v > 0x7fffffff) return undefined;
+        if (field === 5) m.retry = v;
+        else m.retried = v;
+      } else return undefined; // a length-delimited field sent as a varint
+    } else if (wire === 2) {
+      const n = varint(b, end);
+      if (n < 0 || n > end - pos) return undefined;
+      const start = pos;
+      pos += n;
+      const fs = STRING_FIELDS[field];
+      if (fs) {
+        const text =
+          field === 1 || field === 4 ? decodeRepeated(b, buf, start, pos, field) : decodeString(b, buf, start, pos);
+        if (text === undefined) return undefined;
+        m[fs] = text;
+      } else if (field === 2) {
+        m.payload = b.subarray(start, pos);
+        payloadSet = true;
+      } else if (field === 15) {
+        if (!readHeader(b, buf, start, pos, m.headers)) return undefined;
+      } else return undefined; // an integer field sent length-delimited
+    } else {
+      return undefined;
     }
-    return -1;
-  };
-  try {
-    while (pos < end) {
-      const tag = b[pos++]!;
-      const field = tag >>> 3;
-      const wire = tag & 7;
-      if (tag >= 0x80 || field === 0) return undefined; // fields above 15 (unknown) have two-byte tags
-      if (wire === 0) {
-        const v = varint();
-        if (v < 0) return undefined;
-        const f64 = INT64_FIELDS[field];
-        if (f64) m[f64] = v;
-        else if (field === 5 || field === 6) {
-          if (v > 0x7fffffff) return undefined;
-          if (field === 5) m.retry = v;
-          else m.retried = v;
-        } else return undefined; // a length-delimited field sent as a varint
-      } else if (wire === 2) {
-        const n = varint();
-        if (n < 0 || n > end - pos) return undefined;
-        const start = pos;
-        pos += n;
-        const fs = STRING_FIELDS[field];
-        if (fs) m[fs] = utf8.decode(b.subarray(start, pos));
-        else if (field === 2) m.payload = b.subarray(start, pos);
-        else if (field === 15) {
-          if (!readHeader(b, start, pos, m.headers)) return undefined;
-        } else return undefined; // an integer field sent length-delimited
-      } else {
-        return undefined;
-      }
-    }
-  } catch {
-    return undefined; // invalid UTF-8
   }
+  if (!payloadSet) m.payload = new Uint8Array(0);
   return m;
 }
 
+/** Placeholder payload while decoding (never returned: a message without payload gets its own empty one). */
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** Read position of decodeTaskMessageFast (module state: no closure per message). */
+let pos = 0;
+
+/** Reads a varint below 2^49 at `pos` (advancing it), or returns -1. */
+function varint(b: Uint8Array, end: number): number {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; i < 7 && pos < end; i++) {
+    const byte = b[pos++]!;
+    v += (byte & 0x7f) * mul;
+    if (byte < 0x80) return v;
+    mul *= 128;
+  }
+  return -1;
+}
+
+/**
+ * The UTF-8 text of b[start, end), or undefined when it is not valid UTF-8. ASCII text of a Buffer is read
+ * straight into a string (no view object, no decoder); anything else goes through the fatal TextDecoder.
+ */
+function decodeString(b: Uint8Array, buf: Buffer | undefined, start: number, end: number): string | undefined {
+  if (buf !== undefined) {
+    let i = start;
+    while (i < end && b[i]! < 0x80) i++;
+    if (i === end) return buf.toString("latin1", start, end);
+  }
+  try {
+    return utf8.decode(b.subarray(start, end));
+  } catch {
+    return undefined; // invalid UTF-8
+  }
+}
+
+/** The last type (index 1) and queue (index 4) decoded: the next message mostly has the same ones. */
+const lastText: string[] = ["", "", "", "", ""];
+
+/** decodeString for a type or queue name: the string of the previous message again when the bytes match. */
+function decodeRepeated(
+  b: Uint8Array,
+  buf: Buffer | undefined,
+  start: number,
+  end: number,
+  field: number,
+): string | undefined {
+  const last = lastText[field]!;
+  const n = end - start;
+  if (last.length === n) {
+    let i = 0;
+    while (i < n && b[start + i] === last.charCodeAt(i)) i++;
+    if (i === n) return last;
+  }
+  const text = decodeString(b, buf, start, end);
+  if (text !== undefined && text.length === n) lastText[field] = text;
+  return text;
+}
+
 /** One map entry of `headers` (key = 1, value = 2, both strings); false when it is not a plain one. */
-function readHeader(b: Uint8Array, start: number, end: number, into: Record<string, string>): boolean {
+function readHeader(
+  b: Uint8Array,
+  buf: Buffer | undefined,
+  start: number,
+  end: number,
+  into: Record<string, string>,
+): boolean {
   let key = "";
   let value = "";
-  let pos = start;
-  while (pos < end) {
-    const tag = b[pos++]!;
+  let at = start;
+  while (at < end) {
+    const tag = b[at++]!;
     if (tag !== 0x0a && tag !== 0x12) return false;
-    const n = b[pos++];
-    if (n === undefined || n >= 0x80 || n > end - pos) return false;
-    const s = utf8.decode(b.subarray(pos, pos + n));
-    pos += n;
+    const n = b[at++];
+    if (n === undefined || n >= 0x80 || n > end - at) return false;
+    const s = decodeString(b, buf, at, at + n);
+    if (s === undefined) return false;
+    at += n;
     if (tag === 0x0a) key = s;
     else value = s;
   }
