@@ -25,6 +25,13 @@ export function payloadBytes(p: PayloadInput): Uint8Array | null {
   return new TextEncoder().encode(JSON.stringify(p));
 }
 
+/**
+ * Shared frozen empty options and headers (internal): the constructor keeps these as they are instead of
+ * copying them, so a dequeued task without headers costs no extra objects.
+ */
+export const NO_OPTIONS: Readonly<EnqueueOptions> = Object.freeze({});
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** A unit of work to enqueue: a type, a payload, optional headers and default options. */
 export class Task {
   /** Task type name, e.g. `email:welcome`. */
@@ -47,8 +54,8 @@ export class Task {
   ) {
     this.type = type;
     this.payload = payloadBytes(payload);
-    this.options = { ...options };
-    this.headers = { ...headers };
+    this.options = options === NO_OPTIONS ? NO_OPTIONS : { ...options };
+    this.headers = headers === NO_HEADERS ? NO_HEADERS : { ...headers };
   }
 }
 

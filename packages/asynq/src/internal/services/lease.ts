@@ -2,16 +2,23 @@
 // when the heartbeater finds it expired it notifies the worker, which abandons the task without writes.
 import type { Clock } from "../clock.js";
 
+/** Told (once) when its lease is found expired; a running task is one (no listener closure per task). */
+export interface LeaseHolder {
+  leaseExpired(): void;
+}
+
 /** A worker's lease on one active task. */
 export class Lease {
   private expiresAt: number;
-  private expiredListeners: (() => void)[] = [];
+  /** Listeners of onExpired(), created when the first one registers. */
+  private expiredListeners: (() => void)[] | undefined = undefined;
   private notified = false;
 
-  /** `expiresAtMs` as returned by dequeue (epoch ms). */
+  /** `expiresAtMs` as returned by dequeue (epoch ms); `holder` is told first when the lease expires. */
   constructor(
     private readonly clock: Clock,
     expiresAtMs: number,
+    private readonly holder?: LeaseHolder,
   ) {
     this.expiresAt = expiresAtMs;
   }
@@ -37,14 +44,15 @@ export class Lease {
   notifyExpiration(): void {
     if (this.notified) return;
     this.notified = true;
+    this.holder?.leaseExpired();
     const listeners = this.expiredListeners;
-    this.expiredListeners = [];
-    for (const l of listeners) l();
+    this.expiredListeners = undefined;
+    if (listeners !== undefined) for (const l of listeners) l();
   }
 
   /** Registers the worker's reaction to expiry; called at once if already notified. */
   onExpired(listener: () => void): void {
     if (this.notified) listener();
-    else this.expiredListeners.push(listener);
+    else (this.expiredListeners ??= []).push(listener);
   }
 }

@@ -5,7 +5,7 @@ import { DeadlineExceededError } from "../../handler.js";
 import { LeaseExpiredError } from "../../retry.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Clock } from "../clock.js";
-import { Lease } from "./lease.js";
+import { Lease, type LeaseHolder } from "./lease.js";
 import type { Slots } from "./slots.js";
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -16,13 +16,16 @@ export interface TaskOwner {
   userCodeDone(t: RunningTask): void;
 }
 
+/** What the runner's abort callback is called with (a value no handler's promise fulfils with). */
+export const ABORTED: unique symbol = Symbol("aborted");
+
 /** A dequeued task being processed (an ActiveTask of task-runner.ts). */
-export class RunningTask {
+export class RunningTask implements LeaseHolder {
   readonly lease: Lease;
   /** The abort reason once aborted (the first reason wins). */
   reason: Error | undefined = undefined;
   /** The runner's wait for the outcome: called once at abort. */
-  onAbort: (() => void) | undefined = undefined;
+  onAbort: ((aborted: typeof ABORTED) => void) | undefined = undefined;
   /** The processor's slot accounting. */
   slotHeld = true;
   finalizing = false;
@@ -45,8 +48,12 @@ export class RunningTask {
     leaseExpiresAtMs: number,
     private readonly owner: TaskOwner,
   ) {
-    this.lease = new Lease(clock, leaseExpiresAtMs);
-    this.lease.onExpired(() => this.abort(new LeaseExpiredError()));
+    this.lease = new Lease(clock, leaseExpiresAtMs, this);
+  }
+
+  /** LeaseHolder: the heartbeater found the lease expired. */
+  leaseExpired(): void {
+    this.abort(new LeaseExpiredError());
   }
 
   /** Aborted (timeout, deadline, cancellation, lease loss, shutdown). */
@@ -70,7 +77,7 @@ export class RunningTask {
     const f = this.onAbort;
     if (f !== undefined) {
       this.onAbort = undefined;
-      f();
+      f(ABORTED);
     }
   }
 

@@ -4,12 +4,12 @@ import type { Logger } from "pino";
 import { CanceledError, type HandlerContext, type HandlerFunc, type ResultWriter } from "../../handler.js";
 import { LeaseExpiredError, isRevokeTask, isSkipRetry, toError } from "../../retry.js";
 import type { ResolvedServerOptions } from "../../server-options.js";
-import { Task } from "../../task.js";
+import { NO_HEADERS, NO_OPTIONS, Task } from "../../task.js";
 import type { Broker } from "../base/broker.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Finalizer } from "./finalizer.js";
 import type { Lease } from "./lease.js";
-import type { Deadlines, RunningTask } from "./running-task.js";
+import { ABORTED, type Deadlines, type RunningTask } from "./running-task.js";
 import { type Attempt, AttemptContext, TaskExtras } from "./task-extras.js";
 
 /** Go's fallback when a message has neither timeout nor deadline: 30 minutes. */
@@ -66,15 +66,17 @@ export class TaskRunner {
     return this.extras.close();
   }
 
-  /** Runs the attempt of an active task, then finalizes it. */
+  /**
+   * Runs the attempt of an active task, then finalizes it. One async frame per task: the handler's wait and
+   * the successful finalization are inline (each nested async call or closure is garbage per task).
+   */
   async run(active: RunningTask): Promise<void> {
     const { msg } = active;
-    const log = this.d.logger;
-    const fields = { taskId: msg.id, type: msg.type, queue: msg.queue };
+    const d = this.d;
     if (msg.timeout === 0 && msg.deadline === 0) {
-      log.error(fields, "internal error: task has neither timeout nor deadline; using 30m");
+      d.logger.error(logFields(msg), "internal error: task has neither timeout nor deadline; using 30m");
     }
-    const task = new Task(msg.type, msg.payload, {}, msg.headers);
+    const task = new Task(msg.type, msg.payload, NO_OPTIONS, hasKeys(msg.headers) ? msg.headers : NO_HEADERS);
     const attempt = this.extras.attempt(msg, active.startedAtMs, active);
     const ctx = new AttemptContext(
       active,
@@ -83,22 +85,46 @@ export class TaskRunner {
       msg.retried,
       msg.retry,
       new Date(active.deadlineMs),
-      new TaskResultWriter(this.d.broker, active),
+      new TaskResultWriter(d.broker, active),
       attempt,
     );
-    const deadlines = this.d.deadlines;
+    const deadlines = d.deadlines;
     deadlines.add(active);
     let outcome: Outcome;
     try {
-      outcome = await this.execute(task, ctx, active);
+      const started = this.start(task, ctx, active);
+      if (!(started instanceof Promise)) outcome = started;
+      else {
+        try {
+          outcome = (await started) === ABORTED ? abortOutcome(active.reason) : SUCCESS;
+        } catch (thrown) {
+          outcome = { kind: "failure", error: toError(thrown) };
+        }
+        active.onAbort = undefined;
+      }
     } finally {
       deadlines.remove(active);
     }
-    await this.finish(active, task, ctx, outcome, fields, attempt);
+    if (outcome.kind === "success") {
+      active.userCodeDone();
+      const x = attempt.end("success", "", true);
+      const { finalizer, logger: log } = d;
+      const ok = await (msg.retention > 0 ? finalizer.markAsComplete(active, x) : finalizer.done(active, x));
+      if (ok && log.isLevelEnabled("debug")) {
+        log.debug(logFields(msg), msg.retention > 0 ? "task completed" : "task done");
+      }
+    } else {
+      await this.finishFailed(active, task, ctx, outcome, attempt);
+    }
     if (attempt.logged) await attempt.settled();
   }
 
-  private async execute(task: Task, ctx: HandlerContext, active: RunningTask): Promise<Outcome> {
+  /**
+   * Calls the handler. Returns the outcome when it is known at once, else a promise that the handler's
+   * promise settles (fulfilled: success; rejected: failure) or the abort resolves with ABORTED, whichever
+   * comes first. Never throws.
+   */
+  private start(task: Task, ctx: HandlerContext, active: RunningTask): Outcome | Promise<unknown> {
     if (active.aborted) return abortOutcome(active.reason);
     let result: Promise<void> | void;
     try {
@@ -111,44 +137,32 @@ export class TaskRunner {
       Promise.resolve(result).catch(ignore);
       return abortOutcome(active.reason);
     }
-    const settled = result;
-    return new Promise<Outcome>((resolve) => {
-      active.onAbort = () => resolve(abortOutcome(active.reason));
-      Promise.resolve(settled).then(
-        () => {
-          active.onAbort = undefined;
-          resolve(SUCCESS);
-        },
-        (thrown: unknown) => {
-          active.onAbort = undefined;
-          resolve({ kind: "failure", error: toError(thrown) });
-        },
-      );
-    });
+    const wait = new Promise<unknown>(takeResolvers);
+    const resolve = waitResolve;
+    const reject = waitReject;
+    waitResolve = waitReject = ignore;
+    active.onAbort = resolve;
+    // A native promise never fulfils with a thenable, nor with ABORTED: its value (ignored) means success.
+    Promise.resolve(result).then(resolve, reject);
+    return wait;
   }
 
-  private async finish(
+  /** Finalizes an attempt that did not succeed: requeue at shutdown, retry, archive, revoke or abandon. */
+  private async finishFailed(
     active: ActiveTask,
     task: Task,
     ctx: HandlerContext,
-    outcome: Outcome,
-    fields: { taskId: string; type: string; queue: string },
+    outcome: Exclude<Outcome, { kind: "success" }>,
     attempt: Attempt,
   ): Promise<void> {
     const { msg } = active;
     const { finalizer, logger: log, options } = this.d;
+    const fields = logFields(msg);
     if (outcome.kind === "requeue") {
       active.userCodeDone();
       if (await finalizer.requeue(active, attempt.end("requeued", "", false))) {
         log.info(fields, "task requeued at shutdown");
       }
-      return;
-    }
-    if (outcome.kind === "success") {
-      active.userCodeDone();
-      const x = attempt.end("success", "", true);
-      const ok = msg.retention > 0 ? await finalizer.markAsComplete(active, x) : await finalizer.done(active, x);
-      if (ok && log.isLevelEnabled("debug")) log.debug(fields, msg.retention > 0 ? "task completed" : "task done");
       return;
     }
     const error = outcome.error;
@@ -193,9 +207,31 @@ export class TaskRunner {
   }
 }
 
+/** The resolving functions of the wait start() just made (taken and reset by start() at once). */
+let waitResolve: (value: unknown) => void = ignore;
+let waitReject: (reason: unknown) => void = ignore;
+
+/** The executor of start()'s wait: hands out its resolving functions without a closure per task. */
+function takeResolvers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  waitResolve = resolve;
+  waitReject = reject;
+}
+
+/** The fields of a task's log lines (built only when a line is logged). */
+function logFields(msg: TaskMessage): { taskId: string; type: string; queue: string } {
+  return { taskId: msg.id, type: msg.type, queue: msg.queue };
+}
+
+/** True when `o` has an own enumerable property. */
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Writes a task's result; refused once the task is aborted. */
 class TaskResultWriter implements ResultWriter {
   readonly taskId: string;
+  #write: ((data: Uint8Array | string) => Promise<number>) | undefined = undefined;
 
   constructor(
     private readonly broker: Broker,
@@ -204,8 +240,15 @@ class TaskResultWriter implements ResultWriter {
     this.taskId = active.msg.id;
   }
 
-  /** An own (bound) function, so `const { write } = ctx.resultWriter` keeps working. */
-  readonly write = async (data: Uint8Array | string): Promise<number> => {
+  /**
+   * A function bound to this writer, so `const { write } = ctx.resultWriter` keeps working; made on first
+   * read (most handlers write no result).
+   */
+  get write(): (data: Uint8Array | string) => Promise<number> {
+    return (this.#write ??= (data) => this.writeResult(data));
+  }
+
+  private async writeResult(data: Uint8Array | string): Promise<number> {
     const { active } = this;
     if (active.aborted) {
       throw new Error(`failed to write task result: ${toError(active.reason).message}`, { cause: active.reason });
@@ -213,7 +256,7 @@ class TaskResultWriter implements ResultWriter {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     await this.broker.writeResult(active.msg.queue, active.msg.id, bytes);
     return bytes.byteLength;
-  };
+  }
 }
 
 function ignore(): void {}
