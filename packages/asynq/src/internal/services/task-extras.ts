@@ -7,7 +7,7 @@ import type { ResolvedServerExtras } from "../../server-extras-options.js";
 import type { HandlerContext, ResultWriter } from "../../handler.js";
 import type { RunOutcome, TaskLogger } from "../../task-extras-types.js";
 import type { Broker } from "../base/broker.js";
-import type { FinalizeExtras } from "../base/extras.js";
+import type { FinalizeExtras, RunEntry, RunHistoryRetention } from "../base/extras.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Clock } from "../clock.js";
 import { TaskLogWriter } from "./task-log-writer.js";
@@ -30,9 +30,14 @@ export class TaskExtras {
     );
   }
 
-  /** The additions of one attempt of `msg`, started at `startedAtMs`; `signal` tells whether it was aborted. */
-  attempt(msg: TaskMessage, startedAtMs: number, signal: AbortState): Attempt {
-    return new Attempt(this, this.writer, msg, startedAtMs, signal);
+  /** The additions of one attempt (of `task.msg`, started at `task.startedAtMs`). */
+  attempt(task: AttemptTask): Attempt {
+    return new Attempt(this, task);
+  }
+
+  /** The task log writer (one per server). */
+  get logWriter(): TaskLogWriter {
+    return this.writer;
   }
 
   /** Writes the log lines still buffered. */
@@ -47,26 +52,76 @@ export interface AbortState {
   readonly reason: unknown;
 }
 
+/** The task an attempt runs, and whether (and why) that attempt was aborted (a RunningTask is one). */
+export interface AttemptTask extends AbortState {
+  readonly msg: TaskMessage;
+  /** When the attempt started, epoch ms. */
+  readonly startedAtMs: number;
+}
+
 /** Where an attempt's AbortSignal comes from (created when first read). */
 export interface SignalSource {
   readonly signal: AbortSignal;
 }
 
-/** One attempt's logger, checkpoints and run record. */
-export class Attempt {
-  private logger: TaskLogger | undefined;
+/**
+ * One attempt's logger, checkpoints and run record. Once ended, it is also its own run-history entry
+ * (RunEntry, with `entry` and `keep` for FinalizeExtras.run): no record objects per task.
+ */
+export class Attempt implements RunEntry {
+  private logger: TaskLogger | undefined = undefined;
   /** The attempt used the checkpoint API (so the checkpoint is deleted when the task finishes for good). */
   private usedCheckpoints = false;
-  private saved: { json: string } | undefined;
-  private loaded: Promise<unknown> | undefined;
+  private saved: { json: string } | undefined = undefined;
+  private loaded: Promise<unknown> | undefined = undefined;
+  /** The run record, set by end(). */
+  durationMs = 0;
+  outcome: RunOutcome = "success";
+  error = "";
+  finishMs = 0;
 
   constructor(
     private readonly x: TaskExtras,
-    private readonly writer: TaskLogWriter,
-    private readonly msg: TaskMessage,
-    private readonly startedAtMs: number,
-    private readonly signal: AbortState,
+    private readonly task: AttemptTask,
   ) {}
+
+  private get msg(): TaskMessage {
+    return this.task.msg;
+  }
+
+  private get signal(): AbortState {
+    return this.task;
+  }
+
+  private get writer(): TaskLogWriter {
+    return this.x.logWriter;
+  }
+
+  get taskId(): string {
+    return this.task.msg.id;
+  }
+
+  get type(): string {
+    return this.task.msg.type;
+  }
+
+  get queue(): string {
+    return this.task.msg.queue;
+  }
+
+  get startMs(): number {
+    return this.task.startedAtMs;
+  }
+
+  /** FinalizeExtras.run: the entry is this attempt. */
+  get entry(): RunEntry {
+    return this;
+  }
+
+  /** FinalizeExtras.run: how the history is kept (end() refers to this only when it is kept). */
+  get keep(): RunHistoryRetention {
+    return this.x.settings.runHistory!;
+  }
 
   /** `ctx.log`, created on first use. */
   get log(): TaskLogger {
@@ -119,19 +174,11 @@ export class Attempt {
     if (final && (this.usedCheckpoints || m.retried > 0)) extras.dropCheckpoint = true;
     if (history) {
       const finishMs = this.x.clock.nowMs();
-      extras.run = {
-        entry: {
-          taskId: m.id,
-          type: m.type,
-          queue: m.queue,
-          startMs: this.startedAtMs,
-          durationMs: Math.max(0, finishMs - this.startedAtMs),
-          outcome,
-          error,
-          finishMs,
-        },
-        keep: history,
-      };
+      this.finishMs = finishMs;
+      this.durationMs = Math.max(0, finishMs - this.task.startedAtMs);
+      this.outcome = outcome;
+      this.error = error;
+      extras.run = this;
     }
     return extras;
   }

@@ -77,7 +77,7 @@ export class TaskRunner {
       d.logger.error(logFields(msg), "internal error: task has neither timeout nor deadline; using 30m");
     }
     const task = new Task(msg.type, msg.payload, NO_OPTIONS, hasKeys(msg.headers) ? msg.headers : NO_HEADERS);
-    const attempt = this.extras.attempt(msg, active.startedAtMs, active);
+    const attempt = this.extras.attempt(active);
     const ctx = new AttemptContext(
       active,
       msg.id,
