@@ -76,20 +76,10 @@ export class TaskRunner {
     if (msg.timeout === 0 && msg.deadline === 0) {
       d.logger.error(logFields(msg), "internal error: task has neither timeout nor deadline; using 30m");
     }
-    const task = new Task(msg.type, msg.payload, NO_OPTIONS, hasKeys(msg.headers) ? msg.headers : NO_HEADERS);
+    const task = newTask(msg);
     const attempt = this.extras.attempt(active);
-    const ctx = new AttemptContext(
-      active,
-      msg.id,
-      msg.queue,
-      msg.retried,
-      msg.retry,
-      new Date(active.deadlineMs),
-      new TaskResultWriter(d.broker, active),
-      attempt,
-    );
-    const deadlines = d.deadlines;
-    deadlines.add(active);
+    const ctx = this.context(active, attempt);
+    d.deadlines.add(active);
     let outcome: Outcome;
     try {
       const started = this.start(task, ctx, active);
@@ -103,7 +93,7 @@ export class TaskRunner {
         active.onAbort = undefined;
       }
     } finally {
-      deadlines.remove(active);
+      d.deadlines.remove(active);
     }
     if (outcome.kind === "success") {
       active.userCodeDone();
@@ -117,6 +107,21 @@ export class TaskRunner {
       await this.finishFailed(active, task, ctx, outcome, attempt);
     }
     if (attempt.logged) await attempt.settled();
+  }
+
+  /** The handler context of an attempt (a function of its own: keeps run()'s async frame small). */
+  private context(active: RunningTask, attempt: Attempt): AttemptContext {
+    const { msg } = active;
+    return new AttemptContext(
+      active,
+      msg.id,
+      msg.queue,
+      msg.retried,
+      msg.retry,
+      new Date(active.deadlineMs),
+      new TaskResultWriter(this.d.broker, active),
+      attempt,
+    );
   }
 
   /**
@@ -220,6 +225,11 @@ function takeResolvers(resolve: (value: unknown) => void, reject: (reason: unkno
 /** The fields of a task's log lines (built only when a line is logged). */
 function logFields(msg: TaskMessage): { taskId: string; type: string; queue: string } {
   return { taskId: msg.id, type: msg.type, queue: msg.queue };
+}
+
+/** The Task a handler gets for `msg` (sharing the frozen empty options, and headers when there are none). */
+function newTask(msg: TaskMessage): Task {
+  return new Task(msg.type, msg.payload, NO_OPTIONS, hasKeys(msg.headers) ? msg.headers : NO_HEADERS);
 }
 
 /** True when `o` has an own enumerable property. */
