@@ -26,6 +26,7 @@ const MAX_BATCH = 256;
 export class Finalizer {
   private queue: Pending[] = [];
   private flushing = false;
+  private flushScheduled = false;
   private closed = false;
   private readonly sleepers = new Set<() => void>();
 
@@ -116,9 +117,19 @@ export class Finalizer {
   private submit(op: FinalizeOp): Promise<Error | null> {
     return new Promise((resolve) => {
       this.queue.push({ op, resolve });
-      if (!this.flushing) void this.flush();
+      // Flush on the next turn of the event loop, so the writes of tasks that finish together (a fetched
+      // batch) share one call instead of the first going alone.
+      if (!this.flushing && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.scheduledFlush);
+      }
     });
   }
+
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    if (!this.flushing && this.queue.length > 0) void this.flush();
+  };
 
   /** Sends what is queued in one call; whatever arrives meanwhile goes in the next call. */
   private async flush(): Promise<void> {
