@@ -28,10 +28,27 @@ async function addBatches(q, from, to, batch) {
   }
 }
 
+// JIT warm-up: this process runs `n` jobs of the "warmup" queue with the same options, then closes that worker.
+async function warmUp(n) {
+  const q = new Queue("warmup", { connection: connection() });
+  await addBatches(q, 0, n, 1000);
+  await q.close();
+  let done = 0;
+  let finished = () => {};
+  const all = new Promise((r) => (finished = r));
+  const w = new Worker("warmup", async () => {}, { connection: connection(), concurrency: cfg.concurrency });
+  w.on("completed", () => {
+    if (++done >= n) finished();
+  });
+  await all;
+  await w.close();
+}
+
 serveChild({
   async setup(c) {
     cfg = c;
     if (cfg.mode === "process" || cfg.mode === "latency-worker") {
+      if (cfg.mode === "process" && cfg.warmup > 0) await warmUp(cfg.warmup);
       const processor =
         cfg.mode === "process"
           ? async () => {}

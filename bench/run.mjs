@@ -26,6 +26,8 @@ const HELP = `npm run bench [-- options]
   --only IDS         comma-separated scenario ids: E1,E2,P10,P50,L1
   --no-shape         skip the "Asynq-shaped" Vigil variant (1 fetch loop, 1 task per dequeue)
   --no-warmup        skip the discarded warm-up pass
+  --process-warmup N tasks each worker process runs on another queue before timing starts, so P10/P50 measure
+                     a warm worker (JIT done), the same for both libraries (default 5,000; --quick 500; 0 = none)
   --cpu-prof         write V8 CPU profiles of every worker/producer process to bench/results/prof-<time>/
   --max-other=PCT    re-measure (up to --retries times, keeping the quietest try) when other processes used more
                      than PCT% of the machine's CPU during a measurement (default 25; 0 = never; env BENCH_MAX_OTHER)
@@ -47,6 +49,7 @@ try {
       only: { type: "string" },
       "no-shape": { type: "boolean" },
       "no-warmup": { type: "boolean" },
+      "process-warmup": { type: "string" },
       "cpu-prof": { type: "boolean" },
       "node-flags": { type: "string" },
       "max-other": { type: "string" },
@@ -88,6 +91,9 @@ const config = {
   retries: intOption("retries", undefined, quick ? 0 : 2, 0),
   nodeFlags: (flags["node-flags"] ?? process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean),
   enqueueWarmup: 200,
+  // Tasks each worker process runs on another queue before timing starts (JIT warm-up; both libraries):
+  // the processing figures are those of a warm, long-running worker, not of a process's first second.
+  processWarmup: intOption("process-warmup", undefined, quick ? 500 : 5000, 0),
   latencyWarmup: 50,
   bulkBatch: 1000,
 };
@@ -321,7 +327,8 @@ async function measure(libId, sc, run, warm) {
       await producer.setup({ ...base, mode: "latency-producer", n, warmup: config.latencyWarmup, gapMs: config.gapMs });
     } else {
       main = spawnChild(sc.mode === "process" ? "worker" : "producer");
-      readyMemory = await main.setup({ ...base, mode: sc.mode, n, warmup: config.enqueueWarmup });
+      const warmup = sc.mode === "process" ? config.processWarmup : config.enqueueWarmup;
+      readyMemory = await main.setup({ ...base, mode: sc.mode, n, warmup });
     }
     const b = await before();
     const t0 = performance.now();
@@ -438,7 +445,8 @@ async function main() {
   console.log(`private redis-server on 127.0.0.1:${redisServer.port} (no persistence)`);
   console.log(
     `n=${fmt(config.n)} per throughput run, latency n=${fmt(config.latencyN)} (gap ${config.gapMs} ms), ${config.runs} run(s)` +
-      `${config.warmup ? " + 1 warm-up pass" : ""}, scenarios ${scenarios.map((s) => s.id).join(",")}${quick ? " [quick]" : ""}`,
+      `${config.warmup ? " + 1 warm-up pass" : ""}, scenarios ${scenarios.map((s) => s.id).join(",")}${quick ? " [quick]" : ""}` +
+      `; each worker process first runs ${fmt(config.processWarmup)} warm-up tasks on another queue`,
   );
   console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(" ")}`);
   const warnings = [];

@@ -33,10 +33,26 @@ async function enqueueBatches(from, to, batch, queue = QUEUE) {
   }
 }
 
+// JIT warm-up: this process runs `n` tasks of the "warmup" queue with the same options, then stops that server.
+async function warmUp(n) {
+  client = new Client(cfg.redisUrl);
+  await enqueueBatches(0, n, 1000, "warmup");
+  await client.close();
+  client = undefined;
+  let done = 0;
+  const warm = new Server(cfg.redisUrl, { ...serverOptions(), queues: { warmup: 1 } });
+  await warm.start(() => {
+    done++;
+  });
+  await until(() => done >= n, "warm-up", 120_000);
+  await warm.shutdown();
+}
+
 serveChild({
   async setup(c) {
     cfg = c;
     if (cfg.mode === "process" || cfg.mode === "latency-worker") {
+      if (cfg.mode === "process" && cfg.warmup > 0) await warmUp(cfg.warmup);
       server = new Server(cfg.redisUrl, serverOptions());
       await server.ping();
       if (cfg.mode === "process") {
