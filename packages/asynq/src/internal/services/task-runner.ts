@@ -83,8 +83,13 @@ export class TaskRunner {
     let outcome: Outcome;
     try {
       const started = this.start(task, ctx, active);
-      if (!(started instanceof Promise)) outcome = started;
-      else {
+      if (!(started instanceof Promise)) {
+        outcome = started;
+        // The attempt of a synchronous handler still ends a microtask later (as it always has): the tasks
+        // started together all run their handlers before the first one ends (so, e.g., one write takes the
+        // log lines of all of them).
+        await RESOLVED;
+      } else {
         try {
           outcome = (await started) === ABORTED ? abortOutcome(active.reason) : SUCCESS;
         } catch (thrown) {
@@ -211,6 +216,8 @@ export class TaskRunner {
     }
   }
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** The resolving functions of the wait start() just made (taken and reset by start() at once). */
 let waitResolve: (value: unknown) => void = ignore;
