@@ -88,6 +88,14 @@ export interface ServerOptions extends ServerExtrasOptions {
   dequeueBatchSize?: number;
   /** Wake up at once when a Vigil client enqueues, instead of waiting for the next poll. @defaultValue true */
   instantPickup?: boolean;
+  /**
+   * Fetch ahead (Vigil): while a fetch loop's recent tasks are short (its last slot-share of tasks each ended
+   * within 20 ms) and all its slots are free, a dequeue also takes up to one more slot-share of tasks, which
+   * start as slots free up; so up to 2 × `concurrency` tasks can be active (leased) while at most
+   * `concurrency` handlers run. Tasks fetched ahead are leased like running ones, and requeued at
+   * stop/shutdown. false = Go's behaviour (a task is dequeued only into a free slot). @defaultValue true
+   */
+  prefetch?: boolean;
   /** Source of "now" (tests pass a SimulatedClock). @defaultValue the system clock */
   clock?: Clock;
 }
@@ -120,6 +128,7 @@ export interface ResolvedServerOptions {
   readonly fetchers: number;
   readonly dequeueBatchSize: number;
   readonly instantPickup: boolean;
+  readonly prefetch: boolean;
   readonly clock: Clock;
   /** Vigil's additions: task logs, checkpoints, run history, rate limits. */
   readonly extras: ResolvedServerExtras;
@@ -152,6 +161,7 @@ const OPTION_NAMES = [
   "fetchers",
   "dequeueBatchSize",
   "instantPickup",
+  "prefetch",
   "clock",
   ...EXTRAS_OPTION_NAMES,
 ] as const satisfies readonly (keyof ServerOptions)[];
@@ -217,6 +227,9 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (o.instantPickup !== undefined && typeof o.instantPickup !== "boolean") {
     throw new InvalidOptionError(OP, "instantPickup", o.instantPickup, "true or false");
   }
+  if (o.prefetch !== undefined && typeof o.prefetch !== "boolean") {
+    throw new InvalidOptionError(OP, "prefetch", o.prefetch, "true or false");
+  }
   if (o.logLevel !== undefined && !LOG_LEVELS.includes(o.logLevel)) {
     throw new InvalidOptionError(OP, "logLevel", o.logLevel, LOG_LEVELS.join(", "));
   }
@@ -264,6 +277,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     fetchers,
     dequeueBatchSize: int("dequeueBatchSize", o.dequeueBatchSize, 1, Math.min(32, concurrency)),
     instantPickup: o.instantPickup ?? true,
+    prefetch: o.prefetch ?? true,
     clock: o.clock ?? systemClock,
     extras: resolveServerExtras(o),
   });

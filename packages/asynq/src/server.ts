@@ -192,7 +192,7 @@ export class Server {
         broker,
         options,
         this.identity,
-        { status, activeTasks: () => processor.activeTasks() },
+        { status, activeTasks: () => processor.activeTasks(), waitingTasks: () => processor.waitingTasks() },
         log("heartbeater"),
       ),
       forwarder: new Forwarder(broker, options, log("forwarder"), () => processor.wake()),

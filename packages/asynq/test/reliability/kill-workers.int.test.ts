@@ -1,5 +1,7 @@
-// Kill test: 5,000 tasks through 3 worker processes while a random worker is SIGKILLed every 1-3 s and respawned;
+// Kill test: tasks through 3 worker processes while a random worker is SIGKILLed every 1-3 s and respawned;
 // no task is lost, and re-executions stay within what the killed workers had in flight (spec §6.3, §6.9).
+// Twice: 5,000 long tasks (50-250 ms: Go's one-task-per-slot fetching), and 40,000 short ones (0-10 ms:
+// workers fetch ahead, holding up to 2 × concurrency tasks leased).
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { Client } from "../../src/client.js";
@@ -9,7 +11,6 @@ import { drained, executionsKey, sleep, until, unfinished, wallMs } from "./supp
 import { spawnWorker, type WorkerProcess } from "./worker-process.js";
 
 const t = useTestRedis();
-const TASKS = 5000;
 const WORKERS = 3;
 const CONCURRENCY = 8;
 /** Kills stop once every task ran at least once, or after this long. */
@@ -25,7 +26,12 @@ afterEach(async () => {
   workers = [];
 });
 
-describe("worker processes killed at random", () => {
+const CASES = [
+  { name: "long tasks", TASKS: 5000, workMs: [50, 250] as [number, number], leasedPerSlot: 1 },
+  { name: "short tasks, fetching ahead", TASKS: 40_000, workMs: [0, 10] as [number, number], leasedPerSlot: 2 },
+];
+
+describe.each(CASES)("worker processes killed at random: $name", ({ TASKS, workMs, leasedPerSlot }) => {
   it("finishes every task; duplicates are bounded by the tasks in flight at the kills", async () => {
     const started = performance.now();
     const run = randomUUID();
@@ -43,7 +49,7 @@ describe("worker processes killed at random", () => {
       const config = {
         url: t.url(),
         executionsKey: key,
-        workMs: [50, 250] as [number, number],
+        workMs,
         retryDelayMs: 0,
         server: {
           concurrency: CONCURRENCY,
@@ -100,7 +106,8 @@ describe("worker processes killed at random", () => {
 
       const counts = Object.values(await redis.hgetall(key)).map(Number);
       const duplicates = counts.reduce((sum, c) => sum + (c - 1), 0);
-      const bound = kills.length * CONCURRENCY;
+      // In flight on a worker: the tasks it holds leased (running, or fetched ahead and waiting for a slot).
+      const bound = kills.length * CONCURRENCY * leasedPerSlot;
       const info = await inspector.getQueueInfo(Q);
       const recovered = info.failedTotal;
       const lines = workers.flatMap((w) => w.lines);

@@ -23,6 +23,8 @@ export interface ServerIdentity {
 export interface HeartbeatSource {
   status(): ServerStatus;
   activeTasks(): Iterable<ActiveTask>;
+  /** Tasks dequeued but not started yet (fetched ahead): their leases are extended too. */
+  waitingTasks?(): Iterable<ActiveTask>;
 }
 
 /** The host name Go would write (falls back to `unknown-host`). */
@@ -111,7 +113,8 @@ export class Heartbeater {
     } catch (err) {
       this.logger.error({ err }, "could not write server state");
     }
-    await this.extendLeases(active);
+    const waiting = this.source.waitingTasks?.();
+    await this.extendLeases(waiting === undefined ? active : [...active, ...waiting]);
   }
 
   private async extendLeases(active: ActiveTask[]): Promise<void> {

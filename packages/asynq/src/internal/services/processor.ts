@@ -9,9 +9,11 @@ import { Finalizer } from "./finalizer.js";
 import { queueOrderer } from "./queue-order.js";
 import { RateGate } from "./rate-gate.js";
 import { Deadlines, RunningTask, type TaskOwner } from "./running-task.js";
-import { Slots } from "./slots.js";
+import { Lane, Slots } from "./slots.js";
 import { type ActiveTask, TaskRunner, computeDeadline } from "./task-runner.js";
 
+/** A lane fetches ahead only while its recent tasks each ended within this, ms. */
+export const PREFETCH_MAX_TASK_MS = 20;
 /** What a processor needs. */
 export interface ProcessorDeps {
   broker: Broker;
@@ -22,14 +24,21 @@ export interface ProcessorDeps {
 
 /** Dequeues and runs tasks; start()/stop() are idempotent, shutdown() also waits and requeues. */
 export class Processor implements TaskOwner {
-  /** The concurrency slots, one Slots per fetch loop (lane). */
-  private readonly slots: Slots[];
+  /** The concurrency slots: at most this many handlers run. */
+  private readonly slots: Slots;
+  /** The fetch loops' lanes: each may hold a share of the leased tasks. */
+  private readonly lanes: Lane[];
+  /** Tasks fetched ahead, waiting for a slot (oldest first), and by id. */
+  private readonly queued: RunningTask[] = [];
+  private readonly waiting = new Map<string, RunningTask>();
   private readonly finalizer: Finalizer;
   private readonly runner: TaskRunner;
   private readonly order: () => readonly string[];
   /** Shared rate limits (Vigil); undefined when none are configured. */
   private readonly gate: RateGate | undefined;
   private readonly batch: number;
+  /** Tasks in a row whose user code ended within PREFETCH_MAX_TASK_MS (fetching ahead needs `concurrency`). */
+  private fastStreak = 0;
   private readonly active = new Map<string, RunningTask>();
   private readonly runs = new Set<Promise<void>>();
   private readonly wakers = new Set<() => void>();
@@ -53,13 +62,16 @@ export class Processor implements TaskOwner {
   constructor(private readonly d: ProcessorDeps) {
     const o = d.options;
     this.log = d.logger;
-    // Each fetch loop owns a lane: a fixed share of the concurrency. Lanes keep several dequeues in flight
-    // (while one lane waits for Redis, the process runs another lane's tasks) instead of one loop taking
-    // every freed slot and the process idling through each round trip.
+    this.slots = new Slots(o.concurrency);
+    // Each fetch loop owns a lane, a share of the tasks the server may hold leased: several dequeues stay in
+    // flight (while one waits for Redis, the process runs another's tasks). While tasks are short, lanes
+    // fetch ahead: twice their share, the extra tasks waiting in `queued` for a free slot.
     const lanes = Math.min(o.fetchers, o.concurrency);
-    this.slots = [];
+    const ahead = (): boolean => o.prefetch && this.fastStreak >= o.concurrency;
+    this.lanes = [];
     for (let i = 0; i < lanes; i++) {
-      this.slots.push(new Slots(Math.floor(o.concurrency / lanes) + (i < o.concurrency % lanes ? 1 : 0)));
+      const base = Math.floor(o.concurrency / lanes) + (i < o.concurrency % lanes ? 1 : 0);
+      this.lanes.push(new Lane(base, 2 * base, ahead));
     }
     this.finalizer = new Finalizer(d.broker, this.log, o.heartbeatIntervalMs);
     this.runner = new TaskRunner({ ...d, finalizer: this.finalizer, deadlines: new Deadlines(o.clock) });
@@ -78,19 +90,26 @@ export class Processor implements TaskOwner {
     return this.active.values();
   }
 
+  /** Tasks fetched ahead, waiting for a slot: leased like running ones (the heartbeater extends them). */
+  waitingTasks(): IterableIterator<ActiveTask> {
+    return this.waiting.values();
+  }
+
   /** Starts the fetch loops. */
   start(): void {
     if (this.state !== "new") return;
     this.state = "running";
-    for (const lane of this.slots) this.loops.push(this.loop(lane));
-    this.log.debug({ fetchers: this.slots.length, batch: this.batch }, "processor started");
+    for (const lane of this.lanes) this.loops.push(this.loop(lane));
+    this.log.debug({ fetchers: this.lanes.length, batch: this.batch }, "processor started");
   }
 
   /** Stops taking new tasks (Go: Server.Stop); running tasks continue. */
   stop(): void {
     if (this.state !== "running" && this.state !== "new") return;
     this.state = "stopped";
-    for (const s of this.slots) s.close();
+    this.slots.close();
+    for (const lane of this.lanes) lane.close();
+    this.requeueAhead();
     this.workFound();
     this.wake();
   }
@@ -102,7 +121,8 @@ export class Processor implements TaskOwner {
 
   /** Cancels a running task (asynq:cancel); false when it is not running here. */
   cancel(taskId: string): boolean {
-    const a = this.active.get(taskId);
+    // A task fetched ahead starts out aborted: it ends as a canceled attempt without running its handler.
+    const a = this.active.get(taskId) ?? this.waiting.get(taskId);
     if (!a) return false;
     this.log.info({ taskId, type: a.msg.type, queue: a.msg.queue }, "task cancellation requested");
     a.abort(new CanceledError("cancel"));
@@ -117,7 +137,7 @@ export class Processor implements TaskOwner {
     const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)));
     const finished = (async (): Promise<boolean> => {
       await Promise.all(this.loops);
-      await Promise.all(this.slots.map((s) => s.drained()));
+      await this.slots.drained();
       return false;
     })();
     const late = await Promise.race([finished, timedOut]);
@@ -136,10 +156,10 @@ export class Processor implements TaskOwner {
     await this.runner.close();
   }
 
-  private async loop(slots: Slots): Promise<void> {
+  private async loop(lane: Lane): Promise<void> {
     let leading = false;
     while (this.state === "running") {
-      const n = await slots.acquireUpTo(this.batch);
+      const n = await lane.acquireUpTo(this.batch);
       if (n === 0) return;
       let started = 0;
       let fetchedAny = false;
@@ -151,14 +171,15 @@ export class Processor implements TaskOwner {
             this.log.error({ taskId: f.id, queue: f.queue, reason: f.reason }, "corrupt task dequeued; left in active");
           } else {
             started++;
-            this.startTask(f, slots);
+            this.place(f, lane);
           }
         }
       } catch (err) {
         this.logFetchError(err);
       } finally {
-        slots.release(n - started);
+        lane.release(n - started);
       }
+      if (this.state !== "running") this.requeueAhead(); // stop() came during the fetch
       // Any loop starting a task ends the spurious-wake backoff (the woken leader may find its task taken).
       if (started > 0) this.spuriousWakes = 0;
       if (leading) {
@@ -219,12 +240,28 @@ export class Processor implements TaskOwner {
     return out;
   }
 
-  private startTask(t: DequeuedTask, slots: Slots): void {
+  /** A dequeued task starts when a slot is free, else waits (fetched ahead) for one. */
+  private place(t: DequeuedTask, lane: Lane): void {
     const { msg } = t;
     const clock = this.d.options.clock;
     const now = clock.nowMs();
     const task = new RunningTask(msg, now, computeDeadline(msg, now), clock, t.leaseExpiresAtMs, this);
-    task.slots = slots;
+    task.lane = lane;
+    if (this.slots.tryAcquire()) {
+      this.begin(task);
+    } else {
+      task.slotHeld = false;
+      this.queued.push(task);
+      this.waiting.set(msg.id, task);
+    }
+  }
+
+  /** Starts a task that holds a slot. */
+  private begin(task: RunningTask): void {
+    const { msg } = task;
+    const now = this.d.options.clock.nowMs();
+    task.startedAtMs = now;
+    task.deadlineMs = computeDeadline(msg, now);
     if (this.state === "aborting") task.abort(new CanceledError("shutdown"));
     this.active.set(msg.id, task);
     if (this.log.isLevelEnabled("debug"))
@@ -232,6 +269,24 @@ export class Processor implements TaskOwner {
     const run = this.runTask(task);
     task.run = run;
     this.runs.add(run);
+  }
+
+  /** Puts the tasks fetched ahead back at the head of their queues (stop, shutdown). */
+  private requeueAhead(): void {
+    for (const task of this.queued.splice(0)) {
+      this.waiting.delete(task.msg.id);
+      task.lane!.release(1);
+      const { msg } = task;
+      const write = this.finalizer.requeue(task).then(
+        (ok) => {
+          if (ok && this.log.isLevelEnabled("debug"))
+            this.log.debug({ taskId: msg.id, type: msg.type, queue: msg.queue }, "task fetched ahead requeued");
+        },
+        (err: unknown) => this.log.error({ taskId: msg.id, type: msg.type, queue: msg.queue, err }, "requeue failed"),
+      );
+      this.runs.add(write);
+      void write.finally(() => this.runs.delete(write));
+    }
   }
 
   private async runTask(task: RunningTask): Promise<void> {
@@ -250,19 +305,30 @@ export class Processor implements TaskOwner {
 
   /**
    * TaskOwner: the slot limits running user code; it is freed before the finalize write when fewer than
-   * `concurrency` writes are pending, so the next dequeue overlaps this task's write.
+   * 2 × `concurrency` writes are pending, so the next dequeue overlaps this task's write.
    */
   userCodeDone(task: RunningTask): void {
-    if (!task.slotHeld || this.finalizing >= this.d.options.concurrency) return;
+    if (!task.slotHeld || this.finalizing >= 2 * this.d.options.concurrency) return;
     this.finalizing++;
     task.finalizing = true;
     this.freeSlot(task);
   }
 
+  /** The task's user code is done: its slot goes to the oldest task fetched ahead, else back to the pool. */
   private freeSlot(task: RunningTask): void {
     if (!task.slotHeld) return;
     task.slotHeld = false;
-    task.slots!.release(1);
+    if (this.d.options.clock.nowMs() - task.startedAtMs > PREFETCH_MAX_TASK_MS) this.fastStreak = 0;
+    else this.fastStreak++;
+    task.lane!.release(1);
+    const next = this.queued.shift();
+    if (next === undefined) {
+      this.slots.release(1);
+      return;
+    }
+    this.waiting.delete(next.msg.id);
+    next.slotHeld = true;
+    this.begin(next);
   }
 
   /** The leader's sleep: the broker's wake-up, a poll timer (Go's jitter), or wake()/stop(). */

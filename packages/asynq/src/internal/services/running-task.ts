@@ -6,7 +6,7 @@ import { LeaseExpiredError } from "../../retry.js";
 import type { TaskMessage } from "../base/message.js";
 import type { Clock } from "../clock.js";
 import { Lease, type LeaseHolder } from "./lease.js";
-import type { Slots } from "./slots.js";
+import type { Lane } from "./slots.js";
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -26,11 +26,11 @@ export class RunningTask implements LeaseHolder {
   reason: Error | undefined = undefined;
   /** The runner's wait for the outcome: called once at abort. */
   onAbort: ((aborted: typeof ABORTED) => void) | undefined = undefined;
-  /** The processor's slot accounting. */
+  /** The processor's slot accounting (false while a task fetched ahead waits for a slot). */
   slotHeld = true;
   finalizing = false;
-  /** The lane (the processor's Slots) whose slot this task holds. */
-  slots: Slots | undefined = undefined;
+  /** The fetch loop's lane that leased this task. */
+  lane: Lane | undefined = undefined;
   /** Deadline list links (see Deadlines). */
   prev: RunningTask | undefined = undefined;
   next: RunningTask | undefined = undefined;
@@ -41,9 +41,10 @@ export class RunningTask implements LeaseHolder {
 
   constructor(
     readonly msg: TaskMessage,
-    readonly startedAtMs: number,
-    /** Processing deadline, epoch ms (computeDeadline). */
-    readonly deadlineMs: number,
+    /** When the attempt started, epoch ms (a task fetched ahead: when it was dequeued, until it starts). */
+    public startedAtMs: number,
+    /** Processing deadline, epoch ms (computeDeadline; set again when a task fetched ahead starts). */
+    public deadlineMs: number,
     clock: Clock,
     leaseExpiresAtMs: number,
     private readonly owner: TaskOwner,

@@ -1,0 +1,155 @@
+// Fetching ahead (ServerOptions.prefetch): while tasks are short, a server keeps up to 2 × concurrency tasks
+// leased but never runs more than `concurrency` handlers; long tasks switch it off; tasks fetched ahead are
+// put back at stop/shutdown without running, and a cancelled one never runs its handler.
+import { describe, expect, it } from "vitest";
+import * as keys from "../../src/internal/base/keys.js";
+import { deferred, useServerHarness, waitFor } from "./harness.js";
+
+const h = useServerHarness();
+
+const activeCount = (): Promise<number> => h.redis().llen(keys.activeKey("default"));
+
+/** Enqueues `n` tasks of `type`; returns their ids. */
+async function enqueue(type: string, n: number): Promise<string[]> {
+  const res = await h.client().enqueueMany(Array.from({ length: n }, (_, i) => ({ type, payload: { i } })));
+  return res.map((r) => {
+    if (r.error) throw r.error;
+    return r.info.id;
+  });
+}
+
+/** Runs `n` no-op tasks through `srv`'s handler first, so the server has seen short tasks (prefetch on). */
+async function warmUp(n: number, seen: () => number): Promise<void> {
+  await enqueue("fast", n);
+  await waitFor("warm-up tasks", () => seen() >= n && activeCount().then((c) => c === 0));
+}
+
+describe("fetching ahead", () => {
+  it("holds up to 2 × concurrency tasks leased once tasks are short, never running more than concurrency", async () => {
+    const { srv } = h.server({ concurrency: 2, fetchers: 1 });
+    let fast = 0;
+    let running = 0;
+    let maxRunning = 0;
+    const release = deferred<void>();
+    await srv.start(async (task) => {
+      if (task.type === "fast") {
+        fast++;
+        return;
+      }
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await release.promise;
+      running--;
+    });
+    await warmUp(4, () => fast);
+    await enqueue("block", 6);
+    // 2 run, 2 more wait leased in the server (its lane may hold 4 while the last tasks were short).
+    await waitFor("4 active tasks", async () => (await activeCount()) === 4);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await activeCount()).toBe(4);
+    expect(await h.redis().llen(keys.pendingKey("default"))).toBe(2);
+    expect(running).toBe(2);
+    release.resolve();
+    await waitFor(
+      "all done",
+      async () => (await activeCount()) === 0 && (await h.redis().llen(keys.pendingKey("default"))) === 0,
+    );
+    expect(maxRunning).toBe(2);
+  });
+
+  it("takes no task ahead while tasks are long (each over 20 ms)", async () => {
+    const { srv } = h.server({ concurrency: 2, fetchers: 1 });
+    let done = 0;
+    await srv.start(async () => {
+      await new Promise((r) => setTimeout(r, 40));
+      done++;
+    });
+    await enqueue("slow", 8);
+    let maxActive = 0;
+    while (done < 8) {
+      maxActive = Math.max(maxActive, await activeCount());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(maxActive).toBeLessThanOrEqual(2);
+  });
+
+  it("is off with prefetch: false (Go's behaviour)", async () => {
+    const { srv } = h.server({ concurrency: 2, fetchers: 1, prefetch: false });
+    let fast = 0;
+    const release = deferred<void>();
+    await srv.start(async (task) => {
+      if (task.type === "fast") fast++;
+      else await release.promise;
+    });
+    await warmUp(6, () => fast);
+    await enqueue("block", 6);
+    await waitFor("2 active tasks", async () => (await activeCount()) === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await activeCount()).toBe(2);
+    release.resolve();
+  });
+
+  it("puts tasks fetched ahead back at the head of pending at shutdown, without running them", async () => {
+    const { srv } = h.server({ concurrency: 2, fetchers: 1, shutdownTimeout: 2000 });
+    let fast = 0;
+    const ran: string[] = [];
+    const release = deferred<void>();
+    await srv.start(async (task, ctx) => {
+      if (task.type === "fast") {
+        fast++;
+        return;
+      }
+      ran.push(ctx.taskId);
+      await release.promise;
+    });
+    await warmUp(4, () => fast);
+    const ids = await enqueue("block", 5);
+    await waitFor("4 active tasks", async () => (await activeCount()) === 4);
+    const stopping = srv.shutdown();
+    // The two tasks waiting for a slot go back to pending at once, before the running ones finish.
+    await waitFor("2 requeued", async () => (await h.redis().llen(keys.pendingKey("default"))) === 3);
+    expect(await activeCount()).toBe(2);
+    release.resolve();
+    await stopping;
+    expect(ran).toHaveLength(2);
+    expect(await activeCount()).toBe(0);
+    // The requeued tasks are pending again, next in line (the head of the list is its right end).
+    const pending = (await h.redis().lrange(keys.pendingKey("default"), 0, -1)).reverse();
+    expect(pending).toHaveLength(3);
+    expect(pending.slice(0, 2).sort()).toEqual(
+      ids
+        .filter((id) => !ran.includes(id))
+        .slice(0, 2)
+        .sort(),
+    );
+    for (const id of pending) expect(await h.redis().hget(keys.taskKey("default", id), "state")).toBe("pending");
+  });
+
+  it("a task fetched ahead that is cancelled never runs its handler and is retried", async () => {
+    const { srv } = h.server({ concurrency: 1, fetchers: 1, retryDelayFunc: () => 3_600_000 });
+    let fast = 0;
+    const ran: string[] = [];
+    const release = deferred<void>();
+    await srv.start(async (task, ctx) => {
+      if (task.type === "fast") {
+        fast++;
+        return;
+      }
+      ran.push(ctx.taskId);
+      await release.promise;
+    });
+    await warmUp(2, () => fast);
+    const ids = await enqueue("block", 2);
+    await waitFor("2 active tasks", async () => (await activeCount()) === 2);
+    const waiting = ids.find((id) => !ran.includes(id))!;
+    await h.redis().publish(keys.cancelChannel, waiting);
+    await new Promise((r) => setTimeout(r, 100));
+    release.resolve();
+    await waitFor(
+      "cancelled task in retry",
+      async () => (await h.redis().hget(keys.taskKey("default", waiting), "state")) === "retry",
+    );
+    expect(ran).not.toContain(waiting);
+    expect(await h.inspector().getTaskInfo("default", waiting)).toMatchObject({ lastErr: "context canceled" });
+  });
+});
