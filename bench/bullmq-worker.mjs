@@ -28,11 +28,9 @@ async function addBatches(q, from, to, batch) {
   }
 }
 
-// JIT warm-up: this process runs `n` jobs of the "warmup" queue with the same options, then closes that worker.
+// JIT warm-up: this process runs the `n` jobs the fill process put on the "warmup" queue, with the same
+// options, then closes that worker.
 async function warmUp(n) {
-  const q = new Queue("warmup", { connection: connection() });
-  await addBatches(q, 0, n, 1000);
-  await q.close();
   let done = 0;
   let finished = () => {};
   const all = new Promise((r) => (finished = r));
@@ -82,6 +80,11 @@ serveChild({
   async go() {
     switch (cfg.mode) {
       case "fill":
+        if (cfg.warmup > 0) {
+          const warm = new Queue("warmup", { connection: connection() });
+          await addBatches(warm, 0, cfg.warmup, 1000);
+          await warm.close();
+        }
         await addBatches(queue, 0, cfg.n, 1000);
         return { jobs: cfg.n };
       case "enqueue-single":

@@ -313,7 +313,9 @@ async function measure(libId, sc, run, warm) {
   try {
     if (sc.mode === "process") {
       const fill = spawnChild("fill");
-      await fill.setup({ ...base, mode: "fill", n });
+      // The fill process also queues the worker's warm-up tasks (on another queue), so enqueueing adds
+      // nothing to the worker process's memory or JIT state.
+      await fill.setup({ ...base, mode: "fill", n, warmup: config.processWarmup });
       await fill.go();
       await fill.close();
     }

@@ -33,12 +33,9 @@ async function enqueueBatches(from, to, batch, queue = QUEUE) {
   }
 }
 
-// JIT warm-up: this process runs `n` tasks of the "warmup" queue with the same options, then stops that server.
+// JIT warm-up: this process runs the `n` tasks the fill process put on the "warmup" queue, with the same
+// options, then stops that server.
 async function warmUp(n) {
-  client = new Client(cfg.redisUrl);
-  await enqueueBatches(0, n, 1000, "warmup");
-  await client.close();
-  client = undefined;
   let done = 0;
   const warm = new Server(cfg.redisUrl, { ...serverOptions(), queues: { warmup: 1 } });
   await warm.start(() => {
@@ -80,6 +77,7 @@ serveChild({
   async go() {
     switch (cfg.mode) {
       case "fill":
+        if (cfg.warmup > 0) await enqueueBatches(0, cfg.warmup, 1000, "warmup");
         await enqueueBatches(0, cfg.n, 1000);
         return { jobs: cfg.n };
       case "enqueue-single":
@@ -89,12 +87,15 @@ serveChild({
         await enqueueBatches(0, cfg.n, cfg.batch);
         return { jobs: cfg.n };
       case "process": {
-        await server.start(() => {
-          handled++;
-        });
-        // Done = every handler ran and every finalize write landed (the active list is empty again).
+        // Done = every handler ran (an event, as BullMQ's "completed") and every finalize write landed (the
+        // active list is empty again; polled, briefly, at the end).
         const timeoutMs = Math.max(120_000, cfg.n * 20); // the driver has the same limit
-        await until(() => handled >= cfg.n, "handlers", timeoutMs);
+        let allHandled;
+        const handlers = new Promise((r) => (allHandled = r));
+        await server.start(() => {
+          if (++handled === cfg.n) allHandled();
+        });
+        await handlers;
         await until(async () => (await probe.llen(`asynq:{${QUEUE}}:active`)) === 0, "finalize", timeoutMs);
         return { jobs: handled };
       }
