@@ -24,6 +24,20 @@ async function warmUp(n: number, seen: () => number): Promise<void> {
   await waitFor("warm-up tasks", () => seen() >= n && activeCount().then((c) => c === 0));
 }
 
+/** Starts `srv`: "fast" tasks return at once; others record their id and block until `release`. */
+async function startBlocking(srv: ReturnType<typeof h.server>["srv"]) {
+  const state = { fast: 0, ran: [] as string[], release: deferred<void>() };
+  await srv.start(async (task, ctx) => {
+    if (task.type === "fast") {
+      state.fast++;
+      return;
+    }
+    state.ran.push(ctx.taskId);
+    await state.release.promise;
+  });
+  return state;
+}
+
 describe("fetching ahead", () => {
   it("holds up to 2 × concurrency tasks leased once tasks are short, never running more than concurrency", async () => {
     const { srv } = h.server({ concurrency: 2, fetchers: 1 });
@@ -91,18 +105,9 @@ describe("fetching ahead", () => {
 
   it("puts tasks fetched ahead back at the head of pending at shutdown, without running them", async () => {
     const { srv } = h.server({ concurrency: 2, fetchers: 1, shutdownTimeout: 2000 });
-    let fast = 0;
-    const ran: string[] = [];
-    const release = deferred<void>();
-    await srv.start(async (task, ctx) => {
-      if (task.type === "fast") {
-        fast++;
-        return;
-      }
-      ran.push(ctx.taskId);
-      await release.promise;
-    });
-    await warmUp(4, () => fast);
+    const st = await startBlocking(srv);
+    const { ran, release } = st;
+    await warmUp(4, () => st.fast);
     const ids = await enqueue("block", 5);
     await waitFor("4 active tasks", async () => (await activeCount()) === 4);
     const stopping = srv.shutdown();
@@ -127,18 +132,9 @@ describe("fetching ahead", () => {
 
   it("a task fetched ahead that is cancelled never runs its handler and is retried", async () => {
     const { srv } = h.server({ concurrency: 1, fetchers: 1, retryDelayFunc: () => 3_600_000 });
-    let fast = 0;
-    const ran: string[] = [];
-    const release = deferred<void>();
-    await srv.start(async (task, ctx) => {
-      if (task.type === "fast") {
-        fast++;
-        return;
-      }
-      ran.push(ctx.taskId);
-      await release.promise;
-    });
-    await warmUp(2, () => fast);
+    const st = await startBlocking(srv);
+    const { ran, release } = st;
+    await warmUp(2, () => st.fast);
     const ids = await enqueue("block", 2);
     await waitFor("2 active tasks", async () => (await activeCount()) === 2);
     const waiting = ids.find((id) => !ran.includes(id))!;

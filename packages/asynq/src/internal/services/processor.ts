@@ -107,7 +107,6 @@ export class Processor implements TaskOwner {
   stop(): void {
     if (this.state !== "running" && this.state !== "new") return;
     this.state = "stopped";
-    this.slots.close();
     for (const lane of this.lanes) lane.close();
     this.requeueAhead();
     this.workFound();
@@ -323,7 +322,7 @@ export class Processor implements TaskOwner {
     task.lane!.release(1);
     const next = this.queued.shift();
     if (next === undefined) {
-      this.slots.release(1);
+      this.slots.release();
       return;
     }
     this.waiting.delete(next.msg.id);

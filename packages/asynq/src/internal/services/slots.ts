@@ -1,54 +1,31 @@
-// Counting semaphore for the processor's concurrency slots. Releases wake waiters on the next macrotask,
-// so slots freed together (a batch of finished tasks) are taken together by one fetch loop.
+// The processor's concurrency: Slots counts the running handlers (tasks take a slot without waiting, or wait in
+// the processor's queue of tasks fetched ahead); each fetch loop's Lane bounds the tasks that loop holds leased
+// and makes it wait for room. Lane releases wake the loop on the next macrotask, so room freed together (a batch
+// of finished tasks) is taken by one fetch.
 
-/** Concurrency slots shared by the fetch loops. */
+/** Concurrency slots: how many handlers may run. */
 export class Slots {
   private free: number;
-  private waiters: (() => void)[] = [];
-  private wakeScheduled = false;
-  private closed = false;
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly capacity: number) {
     this.free = capacity;
   }
 
-  /** Slots currently taken. */
-  get used(): number {
-    return this.capacity - this.free;
-  }
-
-  /** Waits for at least one free slot and takes up to `max`; 0 once closed. */
-  async acquireUpTo(max: number): Promise<number> {
-    while (!this.closed && this.free === 0) await new Promise<void>((r) => this.waiters.push(r));
-    if (this.closed) return 0;
-    const n = Math.min(this.free, max);
-    this.free -= n;
-    return n;
-  }
-
-  /** Takes one slot if one is free (no waiting; also once closed: for tasks already dequeued). */
+  /** Takes one slot if one is free (no waiting). */
   tryAcquire(): boolean {
     if (this.free === 0) return false;
     this.free--;
     return true;
   }
 
-  /** Gives back `n` slots. */
-  release(n: number): void {
-    if (n <= 0) return;
-    this.free += n;
+  /** Gives back one slot. */
+  release(): void {
+    this.free++;
     if (this.free === this.capacity) {
       const d = this.drainWaiters;
       this.drainWaiters = [];
       for (const w of d) w();
-    }
-    if (this.waiters.length > 0 && !this.wakeScheduled) {
-      this.wakeScheduled = true;
-      setImmediate(() => {
-        this.wakeScheduled = false;
-        this.wakeAll();
-      });
     }
   }
 
@@ -57,23 +34,11 @@ export class Slots {
     if (this.free === this.capacity) return Promise.resolve();
     return new Promise((r) => this.drainWaiters.push(r));
   }
-
-  /** Makes every current and future acquire return 0. */
-  close(): void {
-    this.closed = true;
-    this.wakeAll();
-  }
-
-  private wakeAll(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const wake of w) wake();
-  }
 }
 
 /**
  * A fetch loop's lane: how many tasks the loop may hold leased (fetched, user code not done yet): `base`, or
- * `full` while fetching ahead is on. Releases wake the loop on the next macrotask (batched, as Slots).
+ * `full` while fetching ahead is on.
  */
 export class Lane {
   private leased = 0;
