@@ -3,11 +3,31 @@
 import { describe, expect, it } from "vitest";
 import { RevokeTask, SkipRetry } from "../../src/retry.js";
 import * as keys from "../../src/internal/base/keys.js";
+import { SimulatedClock } from "../../src/internal/clock.js";
 import { deferred, useServerHarness, waitFor } from "../server/harness.js";
 
 const h = useServerHarness();
 
 describe("run history", () => {
+  it("records an attempt lost with its worker when the recoverer retries it, then the attempt that ran", async () => {
+    const lost = await h.client().enqueue("orphan", null, { maxRetry: 3 });
+    // A "dead server" dequeued it two minutes ago and never extended its lease.
+    await h.broker(new SimulatedClock(Date.now() - 120_000)).dequeueMany("default", 1);
+    const { srv } = h.server({ retryDelayFunc: () => 0, delayedTaskCheckInterval: 50 });
+    await srv.start(() => {});
+    const insp = h.inspector();
+    await waitFor("both attempts recorded", async () => (await insp.runHistory("default")).length === 2);
+    const [ran, recovered] = await insp.runHistory("default");
+    expect(recovered).toMatchObject({
+      taskId: lost.id,
+      type: "orphan",
+      outcome: "retry",
+      error: "asynq: task lease expired",
+      durationMs: 0,
+    });
+    expect(ran).toMatchObject({ taskId: lost.id, outcome: "success", error: "" });
+  });
+
   it("records each attempt's outcome, timing and error; a succeeded task's runs outlive its hash", async () => {
     const { srv } = h.server({ retryDelayFunc: () => 0, delayedTaskCheckInterval: 50 });
     const c = h.client();

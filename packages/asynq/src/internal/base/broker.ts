@@ -3,7 +3,15 @@
 // so tests can wrap the real Redis broker to simulate outages.
 import type { TaskMessage } from "./message.js";
 import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord, ServerInfoRecord, WorkerInfoRecord } from "./info.js";
-import type { DeferItem, FinalizeExtras, RateLimitSpec, TaskLogBatch, TaskLogRetention } from "./extras.js";
+import type {
+  DeferItem,
+  FinalizeExtras,
+  RateLimitSpec,
+  RunEntry,
+  RunHistoryRetention,
+  TaskLogBatch,
+  TaskLogRetention,
+} from "./extras.js";
 
 /** A task taken from a queue by {@link Broker.dequeue}. */
 export interface DequeuedTask {
@@ -103,6 +111,11 @@ export interface Broker {
   retry(msg: TaskMessage, retryAtMs: number, failure: FailureRecord, guard?: RecoveryGuard): Promise<void>;
   /** Failure with no retries left / SkipRetry: move to archived, trimming old archived tasks (`guard`: as retry). */
   archive(msg: TaskMessage, errorMsg: string, guard?: RecoveryGuard): Promise<void>;
+  /**
+   * Appends finished attempts to `queue`'s run history outside a finalization (the recoverer's record of an
+   * attempt lost with its worker), trimmed as `keep` says. Vigil addition.
+   */
+  recordRuns(queue: string, entries: readonly RunEntry[], keep: RunHistoryRetention): Promise<void>;
   /** Shutdown abort: back to the head of pending (RPUSH), no pending_since. */
   requeue(msg: TaskMessage): Promise<void>;
   /**

@@ -2,7 +2,8 @@
 // finalizes many tasks in one round trip per queue while keeping each task's Go end state.
 import type { FinalizeOp } from "../base/broker.js";
 import * as keys from "../base/keys.js";
-import { encodeTaskMessage, type TaskMessage } from "../base/message.js";
+import { encodeTaskMessage, newTaskMessage, type TaskMessage } from "../base/message.js";
+import type { RunEntry, RunHistoryRetention } from "../base/extras.js";
 import { utcDate } from "../clock.js";
 import { AsynqError } from "../errors.js";
 import {
@@ -16,7 +17,15 @@ import {
   type RdbContext,
 } from "./rdb-support.js";
 import { hasHistory, historyArgs } from "./rdb-extras.js";
-import { replyArray, replyInt, runScriptPipeline, type Reply, type ScriptArg, type ScriptCall } from "./run-script.js";
+import {
+  replyArray,
+  replyInt,
+  runScript,
+  runScriptPipeline,
+  type Reply,
+  type ScriptArg,
+  type ScriptCall,
+} from "./run-script.js";
 import { scripts } from "./scripts/index.gen.js";
 
 /** Most items per batch-success script call (keeps Lua argument lists small). */
@@ -224,6 +233,23 @@ function succeedManyCall(
     else args.push(m.id, 0, "", lock);
   }
   return { script: scripts.succeedMany, keys: callKeys, args };
+}
+
+/** Appends `entries` to `queue`'s run history (a succeed-many call with no items); throws on Redis errors. */
+export async function recordRuns(
+  ctx: RdbContext,
+  queue: string,
+  entries: readonly RunEntry[],
+  keep: RunHistoryRetention,
+): Promise<void> {
+  const nowMs = ctx.clock.nowMs();
+  const ops: FinalizeOp[] = entries.map((entry) => ({
+    kind: "done",
+    msg: newTaskMessage({ type: entry.type, id: entry.taskId, queue }),
+    run: { entry, keep },
+  }));
+  const call = succeedManyCall(queue, [], nowMs, historyArgs(queue, ops, nowMs));
+  await runScript(ctx.redis, call.script, call.keys, call.args);
 }
 
 /** The error of one item code of succeed-many (see succeed-many-n.lua), or null. */

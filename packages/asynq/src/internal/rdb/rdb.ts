@@ -11,19 +11,34 @@ import type {
   RecoveryGuard,
 } from "../base/broker.js";
 import type { SchedulerEnqueueEventRecord, SchedulerEntryRecord } from "../base/info.js";
-import type { DeferItem, RateLimitSpec, TaskLogBatch, TaskLogRetention } from "../base/extras.js";
+import type {
+  DeferItem,
+  RateLimitSpec,
+  RunEntry,
+  RunHistoryRetention,
+  TaskLogBatch,
+  TaskLogRetention,
+} from "../base/extras.js";
 import * as keys from "../base/keys.js";
 import type { TaskMessage } from "../base/message.js";
 import { systemClock, type Clock } from "../clock.js";
 import * as aggregation from "./rdb-aggregation.js";
 import { dequeueFrom } from "./rdb-dequeue.js";
-import { archiveCall, doneCall, finalizeMany, markAsCompleteCall, requeueCall, retryCall } from "./rdb-finalize.js";
+import {
+  archiveCall,
+  doneCall,
+  finalizeMany,
+  markAsCompleteCall,
+  recordRuns,
+  requeueCall,
+  retryCall,
+} from "./rdb-finalize.js";
 import * as heartbeat from "./rdb-heartbeat.js";
 import * as maintenance from "./rdb-maintenance.js";
 import * as extras from "./rdb-extras.js";
 import * as rateLimit from "./rdb-rate-limit.js";
 import { PubSub, WakeWaiter } from "./rdb-pubsub.js";
-import { checkFinalizeReply, finalizeFailure, wrap, type RdbContext } from "./rdb-support.js";
+import { checkFinalizeReply, finalizeFailure, redisFailure, wrap, type RdbContext } from "./rdb-support.js";
 import { runScript, type RedisConnection, type ScriptCall } from "./run-script.js";
 
 /** Options of {@link RedisBroker}. */
@@ -101,6 +116,16 @@ export class RedisBroker implements Broker {
   archive(msg: TaskMessage, errorMsg: string, guard?: RecoveryGuard): Promise<void> {
     const call = archiveCall(msg, errorMsg, this.ctx.clock.nowMs(), undefined, guard?.leaseExpiredByMs);
     return this.finalize("broker.archive", msg, call);
+  }
+
+  /** Appends run records outside a finalization (see Broker.recordRuns): one succeed-many call with no items. */
+  async recordRuns(queue: string, entries: readonly RunEntry[], keep: RunHistoryRetention): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await recordRuns(this.ctx, queue, entries, keep);
+    } catch (e) {
+      throw redisFailure("broker.recordRuns", e);
+    }
   }
 
   /** Requeue (§6.4.5): back to the head of pending. */

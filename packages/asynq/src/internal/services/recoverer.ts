@@ -1,6 +1,7 @@
 // The recoverer (spec §6.9): at start and every 60 s, active tasks whose lease expired more than 30 s ago
 // (their worker is gone; less with a leaseDuration under 30 s) are retried or archived with
-// `asynq: task lease expired`; then stale aggregation sets are put back into their groups (§11.4).
+// `asynq: task lease expired`, and the lost attempt goes to the run history; then stale aggregation sets are
+// put back into their groups (§11.4).
 import type { Logger } from "pino";
 import { isTaskNotFoundError } from "../../errors.js";
 import { ErrLeaseExpired, LEASE_EXPIRED_TEXT } from "../../retry.js";
@@ -61,6 +62,31 @@ export class Recoverer {
     }
   }
 
+  /**
+   * Run history of the attempt that was lost with its worker, written once this server's recovery won: its
+   * start and duration are unknown (the worker is gone), so it is recorded at the recovery, duration 0.
+   */
+  private async recordLostAttempt(msg: TaskMessage, outcome: "retry" | "archived"): Promise<void> {
+    const keep = this.options.extras.runHistory;
+    if (!keep) return;
+    const now = this.options.clock.nowMs();
+    const entry = {
+      taskId: msg.id,
+      type: msg.type,
+      queue: msg.queue,
+      startMs: now,
+      durationMs: 0,
+      outcome,
+      error: LEASE_EXPIRED_TEXT,
+      finishMs: now,
+    };
+    try {
+      await this.broker.recordRuns(msg.queue, [entry], keep);
+    } catch (err) {
+      this.logger.error({ taskId: msg.id, type: msg.type, queue: msg.queue, err }, "could not record the lost attempt");
+    }
+  }
+
   private async recover(msg: TaskMessage, guard: RecoveryGuard): Promise<void> {
     const o = this.options;
     const fields = { taskId: msg.id, type: msg.type, queue: msg.queue };
@@ -68,6 +94,7 @@ export class Recoverer {
       if (msg.retried >= msg.retry) {
         await this.broker.archive(msg, LEASE_EXPIRED_TEXT, guard);
         this.logger.warn({ ...fields, retried: msg.retried }, "recovered task with expired lease: archived");
+        await this.recordLostAttempt(msg, "archived");
         return;
       }
       const task = new Task(msg.type, msg.payload, {}, msg.headers);
@@ -86,6 +113,7 @@ export class Recoverer {
         { ...fields, retried: msg.retried, retryAt: new Date(retryAtMs).toISOString() },
         "recovered task with expired lease: retry scheduled",
       );
+      await this.recordLostAttempt(msg, "retry");
     } catch (err) {
       // Every server's recoverer lists the same expired leases; the first write wins, the others find
       // the task no longer active (Go logs these as warnings too). Only other failures are errors.
