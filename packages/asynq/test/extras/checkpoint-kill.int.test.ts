@@ -47,7 +47,11 @@ describe("checkpoint across a killed worker process", () => {
       expect(paid).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(await h.inspector().getCheckpoint("default", info.id)).toBeNull();
       const runs = await h.inspector().runHistory("default", { taskId: info.id });
-      expect(runs.map((r) => r.outcome)).toEqual(["success"]);
+      // Newest first: the resumed attempt, then the one lost with the killed process (recorded at its recovery).
+      expect(runs.map((r) => [r.outcome, r.error])).toEqual([
+        ["success", ""],
+        ["retry", "asynq: task lease expired"],
+      ]);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
