@@ -89,11 +89,12 @@ export interface ServerOptions extends ServerExtrasOptions {
   /** Wake up at once when a Vigil client enqueues, instead of waiting for the next poll. @defaultValue true */
   instantPickup?: boolean;
   /**
-   * Fetch ahead (Vigil): while a fetch loop's recent tasks are short (its last slot-share of tasks each ended
-   * within 20 ms) and all its slots are free, a dequeue also takes up to one more slot-share of tasks, which
-   * start as slots free up; so up to 2 × `concurrency` tasks can be active (leased) while at most
-   * `concurrency` handlers run. Tasks fetched ahead are leased like running ones, and requeued at
-   * stop/shutdown. false = Go's behaviour (a task is dequeued only into a free slot). @defaultValue true
+   * Fetch ahead (Vigil): while tasks are short (the last `concurrency` tasks each ended within 20 ms), a fetch
+   * loop keeps dequeuing past its free slots, up to 4 × its share of `concurrency` leased (Celery's default
+   * prefetch multiplier); the extra tasks wait for a slot. So up to 4 × `concurrency` tasks can be active
+   * while at most `concurrency` handlers run. Tasks fetched ahead are leased like running ones, requeued at
+   * stop/shutdown, and one slow task switches fetching ahead off. false = Go's behaviour (a task is dequeued
+   * only into a free slot). @defaultValue true
    */
   prefetch?: boolean;
   /** Source of "now" (tests pass a SimulatedClock). @defaultValue the system clock */

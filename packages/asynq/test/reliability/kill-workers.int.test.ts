@@ -1,7 +1,7 @@
 // Kill test: tasks through 3 worker processes while a random worker is SIGKILLed every 1-3 s and respawned;
 // no task is lost, and re-executions stay within what the killed workers had in flight (spec §6.3, §6.9).
 // Twice: 5,000 long tasks (50-250 ms: Go's one-task-per-slot fetching), and 40,000 short ones (0-10 ms:
-// workers fetch ahead, holding up to 2 × concurrency tasks leased).
+// workers fetch ahead, holding up to 4 × concurrency tasks leased).
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { Client } from "../../src/client.js";
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 const CASES = [
   { name: "long tasks", TASKS: 5000, workMs: [50, 250] as [number, number], leasedPerSlot: 1 },
-  { name: "short tasks, fetching ahead", TASKS: 40_000, workMs: [0, 10] as [number, number], leasedPerSlot: 2 },
+  { name: "short tasks, fetching ahead", TASKS: 40_000, workMs: [0, 10] as [number, number], leasedPerSlot: 4 },
 ];
 
 describe.each(CASES)("worker processes killed at random: $name", ({ TASKS, workMs, leasedPerSlot }) => {

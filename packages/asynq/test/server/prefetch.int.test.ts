@@ -1,8 +1,9 @@
-// Fetching ahead (ServerOptions.prefetch): while tasks are short, a server keeps up to 2 × concurrency tasks
-// leased but never runs more than `concurrency` handlers; long tasks switch it off; tasks fetched ahead are
+// Fetching ahead (ServerOptions.prefetch): while tasks are short, a server keeps up to PREFETCH_FACTOR (4) ×
+// concurrency tasks leased but never runs more than `concurrency` handlers; long tasks switch it off; tasks fetched ahead are
 // put back at stop/shutdown without running, and a cancelled one never runs its handler.
 import { describe, expect, it } from "vitest";
 import * as keys from "../../src/internal/base/keys.js";
+import { PREFETCH_FACTOR } from "../../src/internal/services/processor.js";
 import { deferred, useServerHarness, waitFor } from "./harness.js";
 
 const h = useServerHarness();
@@ -39,7 +40,8 @@ async function startBlocking(srv: ReturnType<typeof h.server>["srv"]) {
 }
 
 describe("fetching ahead", () => {
-  it("holds up to 2 × concurrency tasks leased once tasks are short, never running more than concurrency", async () => {
+  it("holds up to 4 × concurrency tasks leased once tasks are short, never running more than concurrency", async () => {
+    expect(PREFETCH_FACTOR).toBe(4);
     const { srv } = h.server({ concurrency: 2, fetchers: 1 });
     let fast = 0;
     let running = 0;
@@ -56,11 +58,11 @@ describe("fetching ahead", () => {
       running--;
     });
     await warmUp(4, () => fast);
-    await enqueue("block", 6);
-    // 2 run, 2 more wait leased in the server (its lane may hold 4 while the last tasks were short).
-    await waitFor("4 active tasks", async () => (await activeCount()) === 4);
+    await enqueue("block", 10);
+    // 2 run, 6 more wait leased in the server (its lane may hold 4 × 2 while the last tasks were short).
+    await waitFor("8 active tasks", async () => (await activeCount()) === 8);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await activeCount()).toBe(4);
+    expect(await activeCount()).toBe(8);
     expect(await h.redis().llen(keys.pendingKey("default"))).toBe(2);
     expect(running).toBe(2);
     release.resolve();
@@ -108,11 +110,11 @@ describe("fetching ahead", () => {
     const st = await startBlocking(srv);
     const { ran, release } = st;
     await warmUp(4, () => st.fast);
-    const ids = await enqueue("block", 5);
-    await waitFor("4 active tasks", async () => (await activeCount()) === 4);
+    const ids = await enqueue("block", 10);
+    await waitFor("8 active tasks", async () => (await activeCount()) === 8);
     const stopping = srv.shutdown();
-    // The two tasks waiting for a slot go back to pending at once, before the running ones finish.
-    await waitFor("2 requeued", async () => (await h.redis().llen(keys.pendingKey("default"))) === 3);
+    // The six tasks waiting for a slot go back to pending at once, before the running ones finish.
+    await waitFor("6 requeued", async () => (await h.redis().llen(keys.pendingKey("default"))) === 8);
     expect(await activeCount()).toBe(2);
     release.resolve();
     await stopping;
@@ -120,11 +122,11 @@ describe("fetching ahead", () => {
     expect(await activeCount()).toBe(0);
     // The requeued tasks are pending again, next in line (the head of the list is its right end).
     const pending = (await h.redis().lrange(keys.pendingKey("default"), 0, -1)).reverse();
-    expect(pending).toHaveLength(3);
-    expect(pending.slice(0, 2).sort()).toEqual(
+    expect(pending).toHaveLength(8);
+    expect(pending.slice(0, 6).sort()).toEqual(
       ids
         .filter((id) => !ran.includes(id))
-        .slice(0, 2)
+        .slice(0, 6)
         .sort(),
     );
     for (const id of pending) expect(await h.redis().hget(keys.taskKey("default", id), "state")).toBe("pending");
