@@ -12,6 +12,7 @@ import {
   STATS_TTL_SECONDS,
   archiveCutoffSeconds,
   finalizeFailure,
+  isReplyError,
   redisFailure,
   toSeconds,
   type RdbContext,
@@ -252,6 +253,22 @@ export async function recordRuns(
   await runScript(ctx.redis, call.script, call.keys, call.args);
 }
 
+/**
+ * `calls` in one round trip: a pipeline, or (the usual batch: one queue, all successes) the single call on
+ * its own, which spares an ioredis Pipeline per flush. Script errors come back per call either way; a
+ * transport failure throws.
+ */
+async function runCalls(ctx: RdbContext, calls: readonly ScriptCall[]): Promise<Reply[]> {
+  if (calls.length !== 1) return runScriptPipeline(ctx.redis, calls);
+  const c = calls[0]!;
+  try {
+    return [await runScript(ctx.redis, c.script, c.keys, c.args)];
+  } catch (e) {
+    if (isReplyError(e)) return [e];
+    throw e;
+  }
+}
+
 /** The error of one item code of succeed-many (see succeed-many-n.lua), or null. */
 function succeedCodeError(op: string, msg: TaskMessage, code: number): Error | null {
   if (code === 1) return null;
@@ -326,7 +343,7 @@ export async function finalizeMany(ctx: RdbContext, ops: readonly FinalizeOp[]):
       }
       let replies: Reply[];
       try {
-        replies = await runScriptPipeline(ctx.redis, calls);
+        replies = await runCalls(ctx, calls);
       } catch (e) {
         for (const i of indexes) results[i] = redisFailure(opName[ops[i]!.kind], e);
         return;
