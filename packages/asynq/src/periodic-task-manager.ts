@@ -2,7 +2,6 @@
 // plus a file provider (YAML or JSON) that reloads when the file changes. A bad config never drops running entries.
 import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { InvalidOptionError } from "./errors.js";
 import type { EnqueueOptions } from "./options.js";
 import { entryIdOf, type Scheduler } from "./scheduler.js";
@@ -97,7 +96,9 @@ export class FilePeriodicTaskConfigProvider implements PeriodicTaskConfigProvide
   async getConfigs(): Promise<PeriodicTaskConfig[]> {
     let doc: unknown;
     try {
-      doc = parseYaml(await readFile(this.path, "utf8"));
+      // yaml is loaded on first use: processes that never read a config file (workers) do not carry it.
+      const { parse } = await import("yaml");
+      doc = parse(await readFile(this.path, "utf8"));
     } catch (e) {
       throw new InvalidOptionError(
         "periodicTasks.read",
