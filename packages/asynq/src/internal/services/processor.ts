@@ -165,7 +165,8 @@ export class Processor implements TaskOwner {
     while (this.state === "running") {
       const n = await lane.acquireUpTo(this.batch);
       if (n === 0) return;
-      let started = 0;
+      /** Tasks taken into the lane: started, or waiting for a slot. */
+      let placed = 0;
       let fetchedAny = false;
       try {
         const fetched = await this.fetch(this.gate ? this.gate.order(this.order()) : this.order(), n);
@@ -174,22 +175,22 @@ export class Processor implements TaskOwner {
           if (isCorrupt(f)) {
             this.log.error({ taskId: f.id, queue: f.queue, reason: f.reason }, "corrupt task dequeued; left in active");
           } else {
-            started++;
+            placed++;
             this.place(f, lane);
           }
         }
       } catch (err) {
         this.logFetchError(err);
       } finally {
-        lane.release(n - started);
+        lane.release(n - placed);
       }
       if (this.state !== "running") this.requeueAhead(); // stop() came during the fetch
-      // Any loop starting a task ends the spurious-wake backoff (the woken leader may find its task taken).
-      if (started > 0) this.spuriousWakes = 0;
+      // Any loop taking a task ends the spurious-wake backoff (the woken leader may find its task taken).
+      if (placed > 0) this.spuriousWakes = 0;
       if (leading) {
         this.leader = false;
         leading = false;
-        if (started === 0 && this.lastWakeByBroker) this.spuriousWakes++;
+        if (placed === 0 && this.lastWakeByBroker) this.spuriousWakes++;
         this.lastWakeByBroker = false;
       }
       if (fetchedAny) {
